@@ -1,0 +1,77 @@
+#pragma once
+// The narrow interface between weft's public templates and its engine.
+// Users never call these; they exist so that atomic<T> and var<T> can stay
+// header-only templates while the engine stays private.
+
+#include <atomic>
+#include <cstdint>
+#include <type_traits>
+
+#include "weft/source_location.h"
+
+namespace weft::detail {
+
+// Slot binds a primitive object to its state inside the current execution.
+// The execution owns that state and discards it when it ends; a slot whose
+// generation is not the running execution's is rebound on first use, so a
+// primitive that outlives one execution (a static, say) starts fresh in the
+// next.
+struct Slot {
+  std::uint64_t generation = 0;
+  void* state = nullptr;
+};
+
+// Shown is a value as the trace prints it: integers, enums and bools only,
+// so that no address ever reaches a trace.
+struct Shown {
+  enum class Kind : std::uint8_t { None, Unsigned, Signed, Bool };
+  std::uint64_t bits = 0;
+  Kind kind = Kind::None;
+};
+
+template <class T>
+Shown show(const T& value) noexcept {
+  if constexpr (std::is_same_v<T, bool>) {
+    return Shown{value ? 1u : 0u, Shown::Kind::Bool};
+  } else if constexpr (std::is_enum_v<T>) {
+    return show(static_cast<std::underlying_type_t<T>>(value));
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return Shown{static_cast<std::uint64_t>(static_cast<std::int64_t>(value)), Shown::Kind::Signed};
+  } else if constexpr (std::is_integral_v<T>) {
+    return Shown{static_cast<std::uint64_t>(value), Shown::Kind::Unsigned};
+  } else {
+    return Shown{};
+  }
+}
+
+// AtomicOp names the operations of weft::atomic as they appear in traces.
+enum class AtomicOp : std::uint8_t {
+  Load, Store, Exchange, CasSuccess, CasFailure, FetchAdd, FetchSub,
+  FetchAnd, FetchOr, FetchXor, Wait, NotifyOne, NotifyAll, Init,
+};
+
+// in_execution is true while a weft execution runs on this OS thread and
+// the caller is one of its threads.
+bool in_execution() noexcept;
+
+// atomic_point is the scheduling point before an atomic operation.
+void atomic_point(Slot& slot, AtomicOp op, std::memory_order order, source_location where);
+// atomic_done records the operation once it took effect; `value` is what it
+// read or wrote.
+void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value,
+                 source_location where);
+// atomic_block_until_notified blocks the calling thread until a notify_one
+// or notify_all on the same atomic picks it.
+void atomic_block_until_notified(Slot& slot, source_location where);
+// atomic_notify wakes one or all threads blocked in atomic_block_until_notified.
+void atomic_notify(Slot& slot, bool all, source_location where);
+
+// var_point is the scheduling point before a plain (non-atomic) access;
+// var_done records it.
+void var_point(Slot& slot, bool write, source_location where);
+void var_done(Slot& slot, bool write, Shown value, source_location where);
+
+// forget marks a primitive's state as gone with its object.
+void forget(Slot& slot) noexcept;
+
+}  // namespace weft::detail

@@ -1,0 +1,39 @@
+#pragma once
+// weft::explore and weft::replay: run a test body under the controlled scheduler.
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string_view>
+
+#include "weft/failure.h"
+#include "weft/options.h"
+
+namespace weft {
+
+// Report is the outcome of explore or replay.
+struct Report {
+  std::optional<Failure> failure;  // the first failure found, if any
+  std::uint64_t executions = 0;    // executions run, including the failing one
+
+  bool ok() const noexcept { return !failure.has_value(); }
+};
+
+std::ostream& operator<<(std::ostream& out, const Report& report);
+
+// explore runs `body` up to options.iterations() times, each time as a fresh
+// execution whose threads the strategy interleaves, and stops at the first
+// failure. The body runs as weft thread 0; every weft primitive it or its
+// threads touch is a scheduling point. explore never throws for a bug in the
+// body: that is a Failure in the Report.
+Report explore(const std::function<void()>& body, const Options& options = Options{});
+
+// replay runs `body` once along the schedule recorded in `token` and returns
+// the same Failure (same kind, trace and token). A malformed token, or one
+// whose schedule does not fit this body, gives a Failure of kind ReplayError
+// that says what is wrong.
+Report replay(std::string_view token, const std::function<void()>& body,
+              const Options& options = Options{});
+
+}  // namespace weft

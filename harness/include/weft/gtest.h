@@ -1,0 +1,31 @@
+#pragma once
+// <weft/gtest.h>: weft explorations as GoogleTest tests.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "weft/weft.h"
+
+namespace weft::testing {
+
+// run_test explores `body` with `options` overridden by the WEFT_SEED,
+// WEFT_ITERATIONS, WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS
+// environment variables, or, when WEFT_REPLAY is set, replays that token.
+// A failure fails the current test with the report and a command line that
+// replays it. GoogleTest assertions inside the body fail the execution
+// (kind AssertionFailed) instead of the test directly.
+void run_test(const std::function<void()>& body, const Options& options = Options{});
+
+}  // namespace weft::testing
+
+// WEFT_TEST(Suite, Name) { body } defines a GoogleTest test whose body is
+// explored under weft with default options.
+#define WEFT_TEST(suite, name) WEFT_TEST_WITH(suite, name, ::weft::Options{})
+
+// WEFT_TEST_WITH(Suite, Name, options) { body } does the same with options
+// of your own as the base that the environment overrides.
+#define WEFT_TEST_WITH(suite, name, options)                                       \
+  static void WeftBody_##suite##_##name();                                         \
+  TEST(suite, name) { ::weft::testing::run_test(&WeftBody_##suite##_##name, options); } \
+  static void WeftBody_##suite##_##name()

@@ -1,0 +1,90 @@
+#pragma once
+// weft::Options and weft::Strategy: how an exploration runs.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace weft {
+
+// Strategy names a way of choosing interleavings.
+//   random(): a uniform random walk over the runnable threads at every step.
+//   pct(d):   probabilistic concurrency testing (Burckhardt et al., ASPLOS
+//             2010): finds any bug of depth <= d with a known probability.
+class Strategy {
+ public:
+  enum class Kind : std::uint8_t { Random, Pct };
+
+  static Strategy random() noexcept { return Strategy(Kind::Random, 0); }
+  static Strategy pct(unsigned depth) noexcept { return Strategy(Kind::Pct, depth); }
+
+  // parse accepts "random", "pct" (depth 3) and "pct:N"; it throws
+  // std::invalid_argument with the accepted forms on anything else.
+  static Strategy parse(std::string_view text);
+
+  Kind kind() const noexcept { return kind_; }
+  unsigned depth() const noexcept { return depth_; }
+  std::string to_string() const;
+
+  friend bool operator==(const Strategy&, const Strategy&) = default;
+
+ private:
+  Strategy(Kind kind, unsigned depth) noexcept : kind_(kind), depth_(depth) {}
+  Kind kind_;
+  unsigned depth_;
+};
+
+// Options configures weft::explore. Setters chain; each getter has the
+// setter's name. The defaults suit a unit test that should finish in well
+// under a second.
+class Options {
+ public:
+  // strategy: how interleavings are chosen (default: pct(3)).
+  Options& strategy(Strategy s) noexcept { strategy_ = s; return *this; }
+  Strategy strategy() const noexcept { return strategy_; }
+
+  // iterations: how many executions to run at most (default 1000).
+  Options& iterations(std::uint64_t n) noexcept { iterations_ = n; return *this; }
+  std::uint64_t iterations() const noexcept { return iterations_; }
+
+  // seed: the same seed and options give the same executions (default 1).
+  Options& seed(std::uint64_t s) noexcept { seed_ = s; return *this; }
+  std::uint64_t seed() const noexcept { return seed_; }
+
+  // max_steps: scheduling decisions one execution may take before it is
+  // reported as a Hang (default 100000).
+  Options& max_steps(std::uint64_t n) noexcept { max_steps_ = n; return *this; }
+  std::uint64_t max_steps() const noexcept { return max_steps_; }
+
+  // stack_size: bytes of stack per weft thread (default 256 KiB). Every
+  // stack has a guard page, so an overflow is reported, not silent.
+  Options& stack_size(std::size_t bytes) noexcept { stack_size_ = bytes; return *this; }
+  std::size_t stack_size() const noexcept { return stack_size_; }
+
+  // spurious_wakeups: let condition_variable waits return without a notify,
+  // as an explored choice (default off).
+  Options& spurious_wakeups(bool on) noexcept { spurious_wakeups_ = on; return *this; }
+  bool spurious_wakeups() const noexcept { return spurious_wakeups_; }
+
+  // trace_steps: how many trailing steps a printed report shows (0: all;
+  // default 50). The Failure always carries the whole trace.
+  Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
+  std::size_t trace_steps() const noexcept { return trace_steps_; }
+
+  // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
+  // WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS where set. A value it
+  // cannot parse throws std::invalid_argument naming the variable.
+  Options from_environment() const;
+
+ private:
+  Strategy strategy_ = Strategy::pct(3);
+  std::uint64_t iterations_ = 1000;
+  std::uint64_t seed_ = 1;
+  std::uint64_t max_steps_ = 100000;
+  std::size_t stack_size_ = 256 * 1024;
+  bool spurious_wakeups_ = false;
+  std::size_t trace_steps_ = 50;
+};
+
+}  // namespace weft

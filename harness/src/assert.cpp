@@ -1,0 +1,23 @@
+#include "weft/assert.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "engine_access.h"
+
+namespace weft::detail {
+
+void assertion_failed(const char* expression, std::string message, source_location where) {
+  std::string text = *expression ? std::string("WEFT_ASSERT(") + expression + ") failed" : std::string();
+  if (!message.empty()) text += (text.empty() ? "" : ": ") + message;
+  if (Execution* x = Execution::active()) {
+    x->fail(sched::Verdict::AssertionFailed, std::move(text), at(where));
+    // Still here: the failing thread is already unwinding (an assertion in a
+    // destructor); the execution ends at the next scheduling point.
+    return;
+  }
+  std::fprintf(stderr, "%s:%u: %s\n", where.file, where.line, text.c_str());
+  std::abort();
+}
+
+}  // namespace weft::detail

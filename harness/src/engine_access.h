@@ -1,0 +1,67 @@
+#pragma once
+// How the public primitives reach the engine: the running execution, the
+// per-execution state behind a Slot, and the conversions between public and
+// engine vocabulary. Internal to the harness.
+
+#include <string>
+#include <utility>
+
+#include "scheduler/execution.h"
+#include "scheduler/trace.h"
+#include "weft/detail/runtime.h"
+#include "weft/source_location.h"
+
+namespace weft::detail {
+
+using sched::Execution;
+using sched::ObjectKind;
+using sched::ObjectRef;
+using sched::OpKind;
+using sched::StepResult;
+using sched::ThreadId;
+
+inline sched::Location at(source_location where) noexcept { return {where.file, where.line}; }
+
+// state_of returns the state behind `slot` in execution `x`, making it (with
+// `args`) on first use in this execution. Every State has a `ref` naming it.
+template <class State, class... Args>
+State& state_of(Execution& x, Slot& slot, ObjectKind kind, Args&&... args) {
+  if (slot.generation != x.generation()) {
+    State* s = x.arena().make<State>(std::forward<Args>(args)...);
+    s->ref = x.name_object(kind);
+    slot.state = s;
+    slot.generation = x.generation();
+  }
+  return *static_cast<State*>(slot.state);
+}
+
+// bound_state returns the state behind `slot` if it belongs to `x`, else null.
+template <class State>
+State* bound_state(Execution& x, const Slot& slot) noexcept {
+  return slot.generation == x.generation() ? static_cast<State*>(slot.state) : nullptr;
+}
+
+// record_op appends an event with the common fields filled in.
+inline void record_op(Execution& x, OpKind op, ObjectRef object, source_location where, std::uint8_t flags = 0,
+                      ThreadId peer = sched::kNoThread) {
+  sched::Event e;
+  e.op = op;
+  e.object = object;
+  e.where = at(where);
+  e.flags = flags;
+  e.peer = peer;
+  x.record(e);
+}
+
+// thread_name is "T3".
+inline std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
+
+// misuse fails the execution with kind Misuse. From a destructor pass
+// `later`: the failure is recorded and the thread unwinds at its next
+// scheduling point, since a destructor must not throw.
+void misuse(Execution& x, std::string message, source_location where, bool later = false);
+
+// never_ready is a blocker readiness for waits that only a deadline ends.
+bool never_ready(const void*, ThreadId) noexcept;
+
+}  // namespace weft::detail

@@ -1,0 +1,105 @@
+// weft::explore and weft::replay: the loop over executions.
+
+#include "weft/explore.h"
+
+#include <memory>
+#include <ostream>
+
+#include "crash_handler.h"
+#include "failure_builder.h"
+#include "scheduler/execution.h"
+#include "scheduler/pct_strategy.h"
+#include "scheduler/random_strategy.h"
+#include "scheduler/replay_strategy.h"
+#include "scheduler/schedule.h"
+
+namespace weft {
+
+namespace {
+sched::ThreadBody body_of(const std::function<void()>& body) {
+  sched::ThreadBody b;
+  b.run = [](void* p) { (*static_cast<const std::function<void()>*>(p))(); };
+  b.arg = const_cast<std::function<void()>*>(&body);
+  return b;
+}
+
+std::unique_ptr<sched::Strategy> make_strategy(const Options& o) {
+  if (o.strategy().kind() == Strategy::Kind::Random) return std::make_unique<sched::RandomStrategy>(o.seed());
+  return std::make_unique<sched::PctStrategy>(o.seed(), o.strategy().depth());
+}
+
+Report replay_error(std::string message) {
+  Report r;
+  Failure f;
+  f.kind = FailureKind::ReplayError;
+  f.message = std::move(message);
+  r.failure = std::move(f);
+  return r;
+}
+
+std::string describe(sched::Verdict v, std::uint64_t step) {
+  return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
+}
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Report& report) {
+  if (report.ok()) return out << "weft: no failure in " << report.executions << " executions\n";
+  return out << *report.failure;
+}
+
+Report explore(const std::function<void()>& body, const Options& options) {
+  sched::StackPool stacks(options.stack_size());
+  sched::Execution execution(stacks);
+  const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
+  const sched::Config config{options.max_steps(), options.spurious_wakeups()};
+  detail::CrashGuard crash_guard(options.trace_steps());
+  Report report;
+  for (std::uint64_t i = 0; i < options.iterations(); ++i) {
+    execution.run(*strategy, config, i, body_of(body));
+    report.executions = i + 1;
+    if (execution.failure()) {
+      report.failure = detail::build_failure(execution, i, options.trace_steps());
+      break;
+    }
+  }
+  return report;
+}
+
+Report replay(std::string_view token_text, const std::function<void()>& body, const Options& options) {
+  sched::Token token;
+  std::string error;
+  if (!sched::Token::decode(token_text, token, error)) return replay_error("cannot replay this token: " + error);
+
+  sched::StackPool stacks(options.stack_size());
+  sched::Execution execution(stacks);
+  sched::ReplayStrategy strategy(token.schedule);
+  const sched::Config config{token.max_steps, token.spurious_wakeups};
+  detail::CrashGuard crash_guard(options.trace_steps());
+  execution.run(strategy, config, 0, body_of(body));
+
+  Report report;
+  report.executions = 1;
+  const sched::FailureRecord* found = execution.failure();
+  const bool same = found && found->verdict == token.verdict && found->step == token.step && strategy.finished();
+  if (found) report.failure = detail::build_failure(execution, 0, options.trace_steps());
+  if (same) return report;
+
+  const std::string expected = "the token recorded " + describe(token.verdict, token.step);
+  const char* hint = "\nwas the test, or the code it runs, changed since the token was printed?";
+  if (!found) {
+    report = replay_error(expected + ", but the replay finished without failing after " +
+                          std::to_string(execution.steps()) + " steps, having used " + std::to_string(strategy.taken()) +
+                          " of the token's " + std::to_string(token.schedule.choices()) + " choices" + hint);
+    report.executions = 1;
+  } else {
+    Failure& f = *report.failure;
+    f.message = f.kind == FailureKind::ReplayError
+                    ? f.message + "; " + expected + hint
+                    : expected + ", but the replay found " + describe(found->verdict, found->step) + ": " + f.message + hint;
+    f.kind = FailureKind::ReplayError;
+    f.token = std::string(token_text);
+  }
+  return report;
+}
+
+}  // namespace weft

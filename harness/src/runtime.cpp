@@ -1,0 +1,133 @@
+// The engine side of weft::atomic<T>, weft::var<T> and the virtual clock.
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "engine_access.h"
+#include "weft/chrono.h"
+
+namespace weft::detail {
+
+namespace {
+struct AtomicState {
+  ObjectRef ref;
+  std::vector<ThreadId> waiting;  // blocked in wait(), in arrival order
+};
+
+struct VarState {
+  ObjectRef ref;
+};
+
+OpKind op_of(AtomicOp op) noexcept {
+  switch (op) {
+    case AtomicOp::Load: return OpKind::Load;
+    case AtomicOp::Store: return OpKind::Store;
+    case AtomicOp::Exchange: return OpKind::Exchange;
+    case AtomicOp::CasSuccess: return OpKind::CasSuccess;
+    case AtomicOp::CasFailure: return OpKind::CasFailure;
+    case AtomicOp::FetchAdd: return OpKind::FetchAdd;
+    case AtomicOp::FetchSub: return OpKind::FetchSub;
+    case AtomicOp::FetchAnd: return OpKind::FetchAnd;
+    case AtomicOp::FetchOr: return OpKind::FetchOr;
+    case AtomicOp::FetchXor: return OpKind::FetchXor;
+    case AtomicOp::Wait: return OpKind::Wait;
+    case AtomicOp::NotifyOne: return OpKind::NotifyOne;
+    case AtomicOp::NotifyAll: return OpKind::NotifyAll;
+    case AtomicOp::Init: return OpKind::Store;
+  }
+  return OpKind::Load;
+}
+
+sched::Event value_event(OpKind op, ObjectRef ref, std::memory_order order, Shown value, source_location where) {
+  sched::Event e;
+  e.op = op;
+  e.object = ref;
+  e.order = order;
+  e.value = value.bits;
+  e.value_kind = static_cast<sched::ValueKind>(value.kind);
+  e.where = at(where);
+  return e;
+}
+
+bool not_waiting(const void* state, ThreadId self) noexcept {
+  const auto& w = static_cast<const AtomicState*>(state)->waiting;
+  return std::find(w.begin(), w.end(), self) == w.end();
+}
+}  // namespace
+
+static_assert(static_cast<int>(Shown::Kind::Bool) == static_cast<int>(sched::ValueKind::Bool));
+
+bool in_execution() noexcept { return Execution::active() != nullptr; }
+
+void forget(Slot& slot) noexcept { slot = Slot{}; }
+
+void atomic_point(Slot& slot, AtomicOp op, std::memory_order, source_location where) {
+  if (Execution* x = Execution::active()) {
+    auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
+    x->step(op_of(op), s.ref, at(where));
+  }
+}
+
+void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value, source_location where) {
+  if (Execution* x = Execution::active()) {
+    if (x->aborting()) return;
+    auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
+    x->record(value_event(op_of(op), s.ref, order, value, where));
+  }
+}
+
+void atomic_block_until_notified(Slot& slot, source_location where) {
+  Execution* x = Execution::active();
+  if (!x) return;  // outside weft the value is re-read at once; nothing else can change it
+  auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
+  s.waiting.push_back(x->current());
+  sched::Blocker b;
+  b.ready = &not_waiting;
+  b.state = &s;
+  if (x->step(OpKind::Wait, s.ref, at(where), &b) == StepResult::Aborted) return;
+  record_op(*x, OpKind::Wake, s.ref, where);
+}
+
+void atomic_notify(Slot& slot, bool all, source_location where) {
+  Execution* x = Execution::active();
+  if (!x) return;
+  auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
+  const OpKind op = all ? OpKind::NotifyAll : OpKind::NotifyOne;
+  if (x->step(op, s.ref, at(where)) == StepResult::Aborted) return;
+  ThreadId woke = sched::kNoThread;
+  if (all) {
+    s.waiting.clear();
+  } else if (!s.waiting.empty()) {
+    const auto i = x->choose(static_cast<std::uint32_t>(s.waiting.size()));
+    woke = s.waiting[i];
+    s.waiting.erase(s.waiting.begin() + i);
+  }
+  record_op(*x, op, s.ref, where, 0, woke);
+}
+
+void var_point(Slot& slot, bool write, source_location where) {
+  if (Execution* x = Execution::active()) {
+    auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
+    x->step(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
+  }
+}
+
+void var_done(Slot& slot, bool write, Shown value, source_location where) {
+  if (Execution* x = Execution::active()) {
+    if (x->aborting()) return;
+    auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
+    x->record(value_event(write ? OpKind::Write : OpKind::Read, s.ref, std::memory_order_relaxed, value, where));
+  }
+}
+
+}  // namespace weft::detail
+
+namespace weft::chrono {
+
+steady_clock::time_point steady_clock::now() noexcept {
+  if (auto* x = weft::detail::Execution::active()) return time_point(duration(x->now()));
+  return time_point(std::chrono::duration_cast<duration>(std::chrono::steady_clock::now().time_since_epoch()));
+}
+
+}  // namespace weft::chrono

@@ -1,0 +1,151 @@
+// weft::shared_mutex.
+
+#include "weft/shared_mutex.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "engine_access.h"
+
+namespace weft {
+
+namespace {
+using detail::Execution;
+using detail::OpKind;
+using detail::StepResult;
+using detail::ThreadId;
+
+struct SharedMutexState {
+  detail::ObjectRef ref;
+  ThreadId writer = sched::kNoThread;
+  std::vector<ThreadId> readers;  // one entry per shared lock held
+
+  bool reads(ThreadId t) const { return std::find(readers.begin(), readers.end(), t) != readers.end(); }
+};
+
+bool writable(const void* state, ThreadId) noexcept {
+  const auto& s = *static_cast<const SharedMutexState*>(state);
+  return s.writer == sched::kNoThread && s.readers.empty();
+}
+bool readable(const void* state, ThreadId) noexcept {
+  return static_cast<const SharedMutexState*>(state)->writer == sched::kNoThread;
+}
+void holders(const void* state, ThreadId, std::vector<ThreadId>& out) {
+  const auto& s = *static_cast<const SharedMutexState*>(state);
+  if (s.writer != sched::kNoThread) out.push_back(s.writer);
+  for (ThreadId r : s.readers)
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+}
+
+SharedMutexState* state(Execution* x, detail::Slot& slot) {
+  return x ? &detail::state_of<SharedMutexState>(*x, slot, detail::ObjectKind::SharedMutex) : nullptr;
+}
+
+// self_deadlock reports a thread asking for a lock its own holding blocks.
+bool self_deadlock(Execution& x, const SharedMutexState& s, bool exclusive, source_location where) {
+  const ThreadId me = x.current();
+  if (s.writer != me && !(exclusive && s.reads(me))) return false;
+  detail::misuse(x, detail::thread_name(me) + (exclusive ? " locks " : " locks shared ") + sched::object_name(s.ref) +
+                        (s.writer == me ? ", which it already holds exclusively" : ", which it already holds shared") +
+                        ": this would deadlock",
+                 where);
+  return true;
+}
+
+sched::Blocker blocker(const SharedMutexState& s, bool exclusive) {
+  sched::Blocker b;
+  b.ready = exclusive ? &writable : &readable;
+  b.holders = &holders;
+  b.state = &s;
+  return b;
+}
+}  // namespace
+
+shared_mutex::~shared_mutex() {
+  Execution* x = Execution::active();
+  if (!x) return;
+  if (auto* s = detail::bound_state<SharedMutexState>(*x, slot_); s && (s->writer != sched::kNoThread || !s->readers.empty()))
+    detail::misuse(*x, sched::object_name(s->ref) + " was destroyed while locked", {}, true);
+}
+
+void shared_mutex::lock(source_location where) {
+  Execution* x = Execution::active();
+  SharedMutexState* s = state(x, slot_);
+  if (!s || self_deadlock(*x, *s, true, where)) return;
+  const sched::Blocker b = blocker(*s, true);
+  if (x->step(OpKind::Lock, s->ref, detail::at(where), &b) == StepResult::Aborted) return;
+  s->writer = x->current();
+  detail::record_op(*x, OpKind::Lock, s->ref, where);
+}
+
+bool shared_mutex::try_lock(source_location where) {
+  Execution* x = Execution::active();
+  SharedMutexState* s = state(x, slot_);
+  if (!s) return true;
+  if (x->step(OpKind::TryLock, s->ref, detail::at(where)) == StepResult::Aborted) return false;
+  const bool ok = writable(s, x->current());
+  if (ok) s->writer = x->current();
+  detail::record_op(*x, OpKind::TryLock, s->ref, where, ok ? 0 : sched::kFailed);
+  return ok;
+}
+
+void shared_mutex::unlock(source_location where) {
+  Execution* x = Execution::active();
+  SharedMutexState* s = state(x, slot_);
+  if (!s) return;
+  const StepResult r = x->step(OpKind::Unlock, s->ref, detail::at(where));
+  const bool owns = s->writer == x->current();
+  if (r == StepResult::Aborted) {
+    if (owns) s->writer = sched::kNoThread;
+    return;
+  }
+  if (!owns) {
+    detail::misuse(*x, detail::thread_name(x->current()) + " unlocks " + sched::object_name(s->ref) +
+                           ", which it does not hold exclusively", where);
+    return;
+  }
+  s->writer = sched::kNoThread;
+  detail::record_op(*x, OpKind::Unlock, s->ref, where);
+}
+
+void shared_mutex::lock_shared(source_location where) {
+  Execution* x = Execution::active();
+  SharedMutexState* s = state(x, slot_);
+  if (!s || self_deadlock(*x, *s, false, where)) return;
+  const sched::Blocker b = blocker(*s, false);
+  if (x->step(OpKind::LockShared, s->ref, detail::at(where), &b) == StepResult::Aborted) return;
+  s->readers.push_back(x->current());
+  detail::record_op(*x, OpKind::LockShared, s->ref, where);
+}
+
+bool shared_mutex::try_lock_shared(source_location where) {
+  Execution* x = Execution::active();
+  SharedMutexState* s = state(x, slot_);
+  if (!s) return true;
+  if (x->step(OpKind::TryLockShared, s->ref, detail::at(where)) == StepResult::Aborted) return false;
+  const bool ok = readable(s, x->current());
+  if (ok) s->readers.push_back(x->current());
+  detail::record_op(*x, OpKind::TryLockShared, s->ref, where, ok ? 0 : sched::kFailed);
+  return ok;
+}
+
+void shared_mutex::unlock_shared(source_location where) {
+  Execution* x = Execution::active();
+  SharedMutexState* s = state(x, slot_);
+  if (!s) return;
+  const StepResult r = x->step(OpKind::UnlockShared, s->ref, detail::at(where));
+  auto it = std::find(s->readers.begin(), s->readers.end(), x->current());
+  if (r == StepResult::Aborted) {
+    if (it != s->readers.end()) s->readers.erase(it);
+    return;
+  }
+  if (it == s->readers.end()) {
+    detail::misuse(*x, detail::thread_name(x->current()) + " unlocks shared " + sched::object_name(s->ref) +
+                           ", which it does not hold shared", where);
+    return;
+  }
+  s->readers.erase(it);
+  detail::record_op(*x, OpKind::UnlockShared, s->ref, where);
+}
+
+}  // namespace weft

@@ -1,0 +1,30 @@
+// The list of samples, in reading order. A plain constant array: no
+// registration at static-initialisation time.
+
+#include "sample.h"
+
+namespace weft::samples {
+
+namespace {
+
+constexpr Sample kSamples[] = {
+    {"lost_update", "two threads increment a counter with read-then-write; an increment is lost",
+     &lost_update::buggy, &lost_update::fixed, FailureKind::AssertionFailed},
+    {"check_then_act", "two withdrawals both pass the balance check before either withdraws",
+     &check_then_act::buggy, &check_then_act::fixed, FailureKind::AssertionFailed},
+    {"lock_order_deadlock", "two threads lock the same two mutexes in opposite orders",
+     &lock_order_deadlock::buggy, &lock_order_deadlock::fixed, FailureKind::Deadlock},
+    {"missed_notify", "a condition-variable wait without a predicate misses an earlier notify",
+     &missed_notify::buggy, &missed_notify::fixed, FailureKind::Deadlock},
+    {"bounded_buffer_if", "a consumer re-checks the buffer with `if`, not `while`, and takes from empty",
+     &bounded_buffer_if::buggy, &bounded_buffer_if::fixed, FailureKind::AssertionFailed},
+    {"worker_pool_early_collect", "a collector reads the results after one worker is done, not all",
+     &worker_pool_early_collect::buggy, &worker_pool_early_collect::fixed,
+     FailureKind::AssertionFailed},
+};
+
+}  // namespace
+
+std::span<const Sample> all() { return kSamples; }
+
+}  // namespace weft::samples

@@ -1,0 +1,35 @@
+#pragma once
+// weft::samples: the classic concurrency hazards, each as a buggy test body
+// that weft catches and a fixed twin that it passes. weft-demo runs them and
+// tests/samples_test.cpp checks that weft keeps finding every bug.
+
+#include <span>
+#include <string_view>
+
+#include "weft/failure.h"
+
+namespace weft::samples {
+
+// Sample is one hazard: a body with the bug, its fixed twin, and the kind of
+// failure weft must report for the bug. Both bodies are meant to be run by
+// weft::explore or weft::replay, never called directly.
+struct Sample {
+  std::string_view name;    // identifier-like, e.g. "lost_update"
+  std::string_view hazard;  // one line saying what goes wrong
+  void (*buggy)();
+  void (*fixed)();
+  weft::FailureKind expected;  // what explore reports for `buggy`
+};
+
+// all lists every sample, in the order a reader should meet them.
+std::span<const Sample> all();
+
+// The bodies, one namespace per sample file.
+namespace lost_update { void buggy(); void fixed(); }
+namespace check_then_act { void buggy(); void fixed(); }
+namespace lock_order_deadlock { void buggy(); void fixed(); }
+namespace missed_notify { void buggy(); void fixed(); }
+namespace bounded_buffer_if { void buggy(); void fixed(); }
+namespace worker_pool_early_collect { void buggy(); void fixed(); }
+
+}  // namespace weft::samples

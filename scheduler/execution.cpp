@@ -1,0 +1,360 @@
+#include "scheduler/execution.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <atomic>
+#include <exception>
+#include <typeinfo>
+
+#include <cxxabi.h>
+
+namespace weft::sched {
+
+namespace {
+// The one piece of thread-local state: which execution this OS thread runs.
+thread_local Execution* tls_execution = nullptr;
+
+std::uint64_t next_generation() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+std::string demangled(const char* name) {
+  int status = 0;
+  char* out = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+  std::string result = status == 0 && out ? out : name;
+  std::free(out);
+  return result;
+}
+
+// Binding makes `x` the OS thread's execution for the scope of a run.
+class Binding {
+ public:
+  explicit Binding(Execution* x) noexcept : saved_(tls_execution) { tls_execution = x; }
+  Binding(const Binding&) = delete;
+  Binding& operator=(const Binding&) = delete;
+  ~Binding() { tls_execution = saved_; }
+
+ private:
+  Execution* saved_;
+};
+}  // namespace
+
+struct Execution::ThreadRecord {
+  Execution* owner = nullptr;
+  ThreadId id = 0;
+  bool ended = false;
+  Fiber fiber;
+  ThreadBody body;
+  // The pending operation, while the thread waits at a scheduling point.
+  OpKind op = OpKind::Yield;
+  ObjectRef object;
+  Location where;
+  Blocker blocker;
+  Time deadline = kNever;
+};
+
+Execution::Execution(StackPool& stacks) : stacks_(stacks) {
+  runnable_.reserve(16);
+  events_.reserve(256);
+}
+
+Execution::~Execution() = default;
+
+Execution* Execution::active() noexcept {
+  Execution* x = tls_execution;
+  return x && x->on_fiber_ ? x : nullptr;
+}
+
+Execution* Execution::bound() noexcept { return tls_execution; }
+
+bool Execution::ended(ThreadId t) const noexcept { return threads_[t]->ended; }
+
+Execution::ThreadRecord& Execution::make_thread() {
+  if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<ThreadRecord>());
+  ThreadRecord& t = *threads_[thread_count_];
+  t.owner = this;
+  t.id = thread_count_++;
+  t.ended = false;
+  t.op = OpKind::Yield;
+  t.object = {};
+  t.where = {};
+  t.blocker = {};
+  t.deadline = kNever;
+  return t;
+}
+
+ThreadId Execution::spawn(ThreadBody body) {
+  ThreadRecord& t = make_thread();
+  t.body = body;
+  t.fiber.start(stacks_.acquire(), &Execution::thread_main, &t);
+  strategy_->on_spawn(t.id);
+  return t.id;
+}
+
+void Execution::thread_main(void* p) {
+  auto& t = *static_cast<ThreadRecord*>(p);
+  Execution& x = *t.owner;
+  if (!x.aborting_) {
+    try {
+      t.body.run(t.body.arg);
+    } catch (const Unwind&) {
+    } catch (const std::exception& e) {
+      x.record_failure(Verdict::UncaughtException,
+                       "T" + std::to_string(t.id) + " threw " + demangled(typeid(e).name()) + ": " + e.what(), t.where);
+    } catch (...) {
+      x.record_failure(Verdict::UncaughtException,
+                       "T" + std::to_string(t.id) + " threw an exception of type " +
+                           demangled(abi::__cxa_current_exception_type()->name()),
+                       t.where);
+    }
+  }
+  if (t.body.destroy) {
+    try {
+      t.body.destroy(t.body.arg);
+    } catch (const Unwind&) {
+    } catch (...) {
+      x.record_failure(Verdict::UncaughtException,
+                       "T" + std::to_string(t.id) + ": destroying its callable threw", t.where);
+    }
+  }
+  if (!x.failure_) {
+    Event end;
+    end.op = OpKind::End;
+    end.object = {ObjectKind::Thread, t.id};
+    x.record(end);
+  }
+  t.ended = true;
+}
+
+void Execution::run(Strategy& strategy, const Config& config, std::uint64_t index, ThreadBody body) {
+  Binding binding(this);
+  strategy_ = &strategy;
+  config_ = config;
+  thread_count_ = 0;
+  current_ = next_ = kNoThread;
+  on_fiber_ = aborting_ = false;
+  steps_ = 0;
+  generation_ = next_generation();
+  index_ = index;
+  now_ = 0;
+  std::fill(std::begin(object_counts_), std::end(object_counts_), 0u);
+  events_.clear();
+  schedule_.clear();
+  failure_.reset();
+  arena_.reset();
+
+  strategy.begin(index);
+  current_ = spawn(body);
+  for (;;) {
+    ThreadRecord& t = *threads_[current_];
+    on_fiber_ = true;
+    t.fiber.resume();
+    on_fiber_ = false;
+    if (t.fiber.ended()) stacks_.release(t.fiber.stack());
+    if (failure_) break;
+    if (!t.ended) {
+      current_ = next_;
+      continue;
+    }
+    if (std::all_of(threads_.begin(), threads_.begin() + thread_count_, [](const auto& r) { return r->ended; }))
+      break;
+    const ThreadId next = decide(kNoThread, false);
+    if (failure_) break;
+    current_ = next;
+  }
+  if (failure_) unwind_all();
+  strategy.end(steps_);
+  arena_.reset();
+}
+
+void Execution::unwind_all() {
+  aborting_ = true;
+  // Newest first: a thread usually refers to objects on its creator's stack,
+  // so those must outlive its unwinding.
+  for (std::uint32_t i = thread_count_; i-- > 0;) {
+    ThreadRecord& t = *threads_[i];
+    if (t.ended) continue;
+    current_ = t.id;
+    on_fiber_ = true;
+    t.fiber.resume();
+    on_fiber_ = false;
+    if (t.fiber.ended()) stacks_.release(t.fiber.stack());
+  }
+  current_ = kNoThread;
+}
+
+bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
+  if (t.ended) return false;
+  if (!t.blocker.ready || t.blocker.ready(t.blocker.state, t.id)) return true;
+  return t.deadline != kNever && (t.deadline <= now_ || t.deadline == earliest_due);
+}
+
+ThreadId Execution::decide(ThreadId current, bool yielding) {
+  if (++steps_ > config_.max_steps) {
+    fail(Verdict::Hang,
+         "the execution took more than " + std::to_string(config_.max_steps) +
+             " steps (Options::max_steps): a livelock, or a loop that waits without blocking",
+         current != kNoThread ? threads_[current]->where : Location{});
+    return current;
+  }
+  // A timed wait can time out once its deadline is the earliest pending
+  // one: timers fire in deadline order, and may fire before, between or
+  // after the other threads' steps, as the strategy chooses.
+  Time earliest = kNever;
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const ThreadRecord& t = *threads_[i];
+    if (!t.ended && t.deadline != kNever && t.blocker.ready && !t.blocker.ready(t.blocker.state, t.id))
+      earliest = std::min(earliest, t.deadline);
+  }
+  runnable_.clear();
+  for (std::uint32_t i = 0; i < thread_count_; ++i)
+    if (runnable(*threads_[i], earliest)) runnable_.push_back(i);
+  if (runnable_.empty()) {
+    fail(Verdict::Deadlock, "no thread can run", current != kNoThread ? threads_[current]->where : Location{});
+    return current;
+  }
+  if (runnable_.size() == 1) return runnable_[0];
+  Decision d{runnable_, current, yielding, steps_, thread_count_};
+  ThreadId pick;
+  try {
+    pick = strategy_->pick_thread(d);
+  } catch (const ScheduleMismatch& e) {
+    fail(Verdict::ReplayError, e.what());
+    return current;
+  }
+  schedule_.push(pick, thread_count_);
+  return pick;
+}
+
+StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Blocker* blocker, Time deadline,
+                           bool yielding) {
+  ThreadRecord& me = *threads_[current_];
+  if (aborting_) return abort_point();
+  me.op = op;
+  me.object = object;
+  me.where = where;
+  me.blocker = blocker ? *blocker : Blocker{};
+  me.deadline = deadline;
+  const ThreadId next = decide(current_, yielding);
+  if (failure_) return abort_point();
+  if (next != current_) {
+    next_ = next;
+    me.fiber.suspend();
+    if (aborting_) {
+      me.blocker = {};
+      me.deadline = kNever;
+      return abort_point();
+    }
+  }
+  StepResult result = StepResult::Ready;
+  if (me.blocker.ready && !me.blocker.ready(me.blocker.state, me.id)) {
+    result = StepResult::TimedOut;
+    now_ = std::max(now_, me.deadline);
+  }
+  me.blocker = {};
+  me.deadline = kNever;
+  return result;
+}
+
+StepResult Execution::abort_point() {
+  if (std::uncaught_exceptions() == 0) throw Unwind{};
+  return StepResult::Aborted;
+}
+
+void Execution::record(Event event) {
+  event.step = steps_;
+  event.thread = current_;
+  events_.push_back(event);
+}
+
+std::uint32_t Execution::choose(std::uint32_t bound) {
+  if (bound <= 1 || aborting_) return 0;
+  std::uint32_t value = 0;
+  try {
+    value = strategy_->pick_value(bound, steps_);
+  } catch (const ScheduleMismatch& e) {
+    fail(Verdict::ReplayError, e.what());
+    return 0;
+  }
+  schedule_.push(value, bound);
+  return value;
+}
+
+ObjectRef Execution::name_object(ObjectKind kind) noexcept {
+  return {kind, ++object_counts_[static_cast<unsigned>(kind)]};
+}
+
+void Execution::fail(Verdict verdict, std::string message, Location where) {
+  record_failure(verdict, std::move(message), where);
+  aborting_ = true;
+  if (on_fiber_ && std::uncaught_exceptions() == 0) throw Unwind{};
+}
+
+void Execution::fail_later(Verdict verdict, std::string message, Location where) {
+  record_failure(verdict, std::move(message), where);
+  aborting_ = true;
+}
+
+Blocker Execution::join_blocker(ThreadId target) const noexcept {
+  Blocker b;
+  b.state = threads_[target].get();
+  b.ready = [](const void* state, ThreadId) { return static_cast<const ThreadRecord*>(state)->ended; };
+  b.holders = [](const void* state, ThreadId, std::vector<ThreadId>& out) {
+    out.push_back(static_cast<const ThreadRecord*>(state)->id);
+  };
+  return b;
+}
+
+const Stack* Execution::current_stack() const noexcept {
+  return on_fiber_ && current_ < thread_count_ ? &threads_[current_]->fiber.stack() : nullptr;
+}
+
+void Execution::crash(std::string message) {
+  record_failure(Verdict::Crash, std::move(message), current_ < thread_count_ ? threads_[current_]->where : Location{});
+}
+
+void Execution::record_failure(Verdict verdict, std::string message, Location where) {
+  if (failure_) return;
+  FailureRecord f;
+  f.verdict = verdict;
+  f.message = std::move(message);
+  f.step = steps_;
+  f.thread = verdict == Verdict::Deadlock ? kNoThread : current_;
+  f.where = where;
+  f.threads = snapshot();
+  failure_ = std::move(f);
+}
+
+std::vector<ThreadView> Execution::snapshot() const {
+  std::vector<ThreadView> views;
+  Time earliest = kNever;
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const ThreadRecord& t = *threads_[i];
+    if (!t.ended && t.deadline != kNever && t.blocker.ready && !t.blocker.ready(t.blocker.state, t.id))
+      earliest = std::min(earliest, t.deadline);
+  }
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const ThreadRecord& t = *threads_[i];
+    ThreadView v;
+    v.id = t.id;
+    v.op = t.op;
+    v.object = t.object;
+    v.where = t.where;
+    v.timed = t.deadline != kNever;
+    if (t.ended) {
+      v.state = ThreadView::State::Finished;
+    } else if (t.blocker.ready && !runnable(t, earliest)) {
+      v.state = ThreadView::State::Blocked;
+      if (t.blocker.holders) t.blocker.holders(t.blocker.state, t.id, v.waits_for);
+    } else if (t.id == current_ && on_fiber_) {
+      v.state = ThreadView::State::Running;
+    } else {
+      v.state = ThreadView::State::Runnable;
+    }
+    views.push_back(std::move(v));
+  }
+  return views;
+}
+
+}  // namespace weft::sched

@@ -1,0 +1,189 @@
+#pragma once
+// Execution: one run of a test body under the controlled scheduler. It owns
+// the threads (fibers), the per-execution state of every primitive (an
+// arena reset between runs), the virtual clock, the recorded schedule and
+// the event log. Exactly one weft thread runs at a time; every visible
+// operation calls step() first, which is where the strategy decides who
+// runs next.
+//
+// A thread that cannot proceed (a lock that is held, a join on a running
+// thread) does not spin: it reaches step() with a Blocker, and is simply not
+// runnable until the blocker says it is ready or, for a timed wait, its
+// deadline is the earliest pending one. When no thread is runnable and not
+// all have ended, the execution has deadlocked.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scheduler/arena.h"
+#include "scheduler/event.h"
+#include "scheduler/fiber.h"
+#include "scheduler/schedule.h"
+#include "scheduler/stack_pool.h"
+#include "scheduler/strategy.h"
+#include "scheduler/types.h"
+
+namespace weft::sched {
+
+// Blocker describes what a waiting thread waits for, as functions over the
+// primitive's state so the engine needs to know nothing about primitives.
+struct Blocker {
+  // ready: may the waiting thread `self` proceed?
+  bool (*ready)(const void* state, ThreadId self) = nullptr;
+  // holders: the threads the waiter waits for (a lock's owners, the thread
+  // being joined), for deadlock reports; may be null.
+  void (*holders)(const void* state, ThreadId self, std::vector<ThreadId>& out) = nullptr;
+  const void* state = nullptr;
+};
+
+// ThreadBody is what a thread runs: run(arg), then destroy(arg) (which may
+// be null), both on the thread's own fiber.
+struct ThreadBody {
+  void (*run)(void*) = nullptr;
+  void (*destroy)(void*) = nullptr;
+  void* arg = nullptr;
+};
+
+// StepResult is how a scheduling point ended for the caller.
+enum class StepResult : std::uint8_t {
+  Ready,     // the operation may proceed (its blocker, if any, is ready)
+  TimedOut,  // the deadline passed first; the virtual clock is at it
+  Aborted,   // the execution is being unwound and the caller is in a
+             // destructor: do nothing that blocks, report nothing
+};
+
+// Unwind is thrown through a weft thread's frames when its execution ends
+// early (a failure elsewhere). Code that catches everything must rethrow it.
+struct Unwind {};
+
+// ThreadView is one thread's state as a failure report shows it.
+struct ThreadView {
+  enum class State : std::uint8_t { Running, Runnable, Blocked, Finished };
+  ThreadId id = 0;
+  State state = State::Runnable;
+  OpKind op = OpKind::Yield;      // its pending operation (Blocked, Runnable)
+  ObjectRef object;
+  Location where;                 // pending operation, or last one
+  bool timed = false;             // blocked with a deadline
+  std::vector<ThreadId> waits_for;
+};
+
+// FailureRecord is how an execution failed, captured when it did.
+struct FailureRecord {
+  Verdict verdict = Verdict::AssertionFailed;
+  std::string message;
+  std::uint64_t step = 0;
+  ThreadId thread = kNoThread;    // the thread that failed; kNoThread for deadlocks
+  Location where;
+  std::vector<ThreadView> threads;
+};
+
+// Config holds the settings that change which choices an execution has.
+struct Config {
+  std::uint64_t max_steps = 100000;
+  bool spurious_wakeups = false;
+};
+
+class Execution {
+ public:
+  explicit Execution(StackPool& stacks);
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+  ~Execution();
+
+  // run performs execution number `index` of `body` (as thread 0) under
+  // `strategy`, until every thread ended or the execution failed. It leaves
+  // the events, schedule and failure for the caller to read.
+  void run(Strategy& strategy, const Config& config, std::uint64_t index, ThreadBody body);
+
+  const FailureRecord* failure() const noexcept { return failure_ ? &*failure_ : nullptr; }
+  const Schedule& schedule() const noexcept { return schedule_; }
+  const std::vector<Event>& events() const noexcept { return events_; }
+  std::uint64_t steps() const noexcept { return steps_; }
+  const Config& config() const noexcept { return config_; }
+
+  // active is the execution whose weft thread is running on this OS thread,
+  // or null (outside weft, or on the scheduler's own stack).
+  static Execution* active() noexcept;
+  // bound is the execution running on this OS thread, on a fiber or not.
+  static Execution* bound() noexcept;
+
+  // --- The interface of primitives; called on a weft thread. ---
+
+  ThreadId current() const noexcept { return current_; }
+  std::uint64_t generation() const noexcept { return generation_; }
+  bool aborting() const noexcept { return aborting_; }
+  Time now() const noexcept { return now_; }
+  Arena& arena() noexcept { return arena_; }
+  std::uint32_t thread_count() const noexcept { return thread_count_; }
+  bool ended(ThreadId t) const noexcept;
+
+  // step is the scheduling point before an operation. With a blocker the
+  // caller is runnable only while it is ready, or, with a deadline, when
+  // that deadline comes due. Throws Unwind when the execution is ending.
+  StepResult step(OpKind op, ObjectRef object, Location where, const Blocker* blocker = nullptr,
+                  Time deadline = kNever, bool yielding = false);
+  // record appends the event of an operation that took effect.
+  void record(Event event);
+  // choose makes a value choice in [0, bound) through the strategy and
+  // records it; bound <= 1 chooses 0 without recording anything.
+  std::uint32_t choose(std::uint32_t bound);
+  // spawn creates a runnable thread; it starts at its first scheduling.
+  ThreadId spawn(ThreadBody body);
+  // name_object gives a new object of `kind` its per-execution name.
+  ObjectRef name_object(ObjectKind kind) noexcept;
+  // fail ends the execution with a failure (the first one counts) and
+  // throws Unwind when the caller can take it.
+  void fail(Verdict verdict, std::string message, Location where = {});
+  // fail_later records a failure without throwing (for destructors); the
+  // failing thread unwinds at its next scheduling point.
+  void fail_later(Verdict verdict, std::string message, Location where = {});
+  // join_blocker is the blocker of a thread waiting for `target` to end.
+  Blocker join_blocker(ThreadId target) const noexcept;
+
+  // --- For the crash handler (runs in a signal handler; may allocate). ---
+
+  // index is the number of the execution that is running.
+  std::uint64_t index() const noexcept { return index_; }
+  // current_stack is the stack of the running weft thread, if one runs.
+  const Stack* current_stack() const noexcept;
+  // crash records a Crash failure for a fatal signal.
+  void crash(std::string message);
+
+ private:
+  struct ThreadRecord;
+  static void thread_main(void* record);
+
+  ThreadRecord& make_thread();
+  ThreadId decide(ThreadId current, bool yielding);
+  bool runnable(const ThreadRecord& t, Time earliest_due) const noexcept;
+  void record_failure(Verdict verdict, std::string message, Location where);
+  std::vector<ThreadView> snapshot() const;
+  void unwind_all();
+  StepResult abort_point();
+
+  StackPool& stacks_;
+  Strategy* strategy_ = nullptr;
+  Config config_;
+  std::vector<std::unique_ptr<ThreadRecord>> threads_;  // kept across executions for reuse
+  std::uint32_t thread_count_ = 0;                       // threads of this execution
+  ThreadId current_ = kNoThread;
+  ThreadId next_ = kNoThread;        // set by a fiber before it switches out
+  bool on_fiber_ = false;            // code is running on a weft thread's stack
+  bool aborting_ = false;
+  std::uint64_t steps_ = 0;
+  std::uint64_t generation_ = 0;
+  std::uint64_t index_ = 0;
+  Time now_ = 0;
+  std::uint32_t object_counts_[16] = {};
+  std::vector<ThreadId> runnable_;   // scratch for decide()
+  std::vector<Event> events_;
+  Schedule schedule_;
+  Arena arena_;
+  std::optional<FailureRecord> failure_;
+};
+
+}  // namespace weft::sched

@@ -1,0 +1,120 @@
+#include "scheduler/fiber.h"
+
+#include <cerrno>
+#include <memory>
+#include <utility>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEFT_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define WEFT_ASAN 1
+#endif
+
+#if WEFT_ASAN
+#include <sanitizer/common_interface_defs.h>
+#define WEFT_NO_ASAN __attribute__((no_sanitize_address))
+#else
+#define WEFT_NO_ASAN
+#endif
+
+// The Itanium C++ ABI's per-thread exception globals. The header declares
+// the struct incomplete; its layout is fixed by the ABI (libstdc++ and
+// libc++abi agree on these two leading fields).
+namespace __cxxabiv1 {
+struct __cxa_eh_globals;
+extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
+}  // namespace __cxxabiv1
+
+namespace weft::sched {
+
+namespace {
+struct EhGlobals {
+  void* caught_exceptions;
+  unsigned int uncaught_exceptions;
+};
+EhGlobals* eh_globals() noexcept {
+  return reinterpret_cast<EhGlobals*>(__cxxabiv1::__cxa_get_globals());
+}
+
+// A stack the fiber owns already: Boost.Context must not free it.
+struct KeepStack {
+  boost::context::stack_context allocate() { return {}; }
+  void deallocate(boost::context::stack_context&) noexcept {}
+};
+
+inline void start_switch(void** fake_stack, const void* bottom, std::size_t size) noexcept {
+#if WEFT_ASAN
+  __sanitizer_start_switch_fiber(fake_stack, bottom, size);
+#else
+  (void)fake_stack, (void)bottom, (void)size;
+#endif
+}
+inline void finish_switch(void* fake_stack, const void** bottom, std::size_t* size) noexcept {
+#if WEFT_ASAN
+  __sanitizer_finish_switch_fiber(fake_stack, bottom, size);
+#else
+  (void)fake_stack, (void)bottom, (void)size;
+#endif
+}
+}  // namespace
+
+ThreadLocalState ThreadLocalState::capture() noexcept {
+  EhGlobals* g = eh_globals();
+  return {errno, g->caught_exceptions, g->uncaught_exceptions};
+}
+
+void ThreadLocalState::install() const noexcept {
+  EhGlobals* g = eh_globals();
+  g->caught_exceptions = caught_exceptions;
+  g->uncaught_exceptions = uncaught_exceptions;
+  errno = error_number;
+}
+
+void Fiber::start(const Stack& stack, Entry entry, void* arg) {
+  stack_ = stack;
+  entry_ = entry;
+  arg_ = arg;
+  started_ = false;
+  ended_ = false;
+  saved_ = ThreadLocalState{};
+  fake_stack_ = nullptr;
+  boost::context::stack_context sctx;
+  sctx.sp = stack.top();
+  sctx.size = stack.usable();
+  self_ = boost::context::fiber(
+      std::allocator_arg, boost::context::preallocated(stack.top(), stack.usable(), sctx), KeepStack{},
+      [this](boost::context::fiber&& scheduler) { return trampoline(this, std::move(scheduler)); });
+}
+
+WEFT_NO_ASAN void Fiber::resume() {
+  const ThreadLocalState scheduler_state = ThreadLocalState::capture();
+  saved_.install();
+  started_ = true;
+  void* scheduler_fake_stack = nullptr;
+  start_switch(&scheduler_fake_stack, stack_.base + stack_.guard, stack_.usable());
+  self_ = std::move(self_).resume();
+  finish_switch(scheduler_fake_stack, nullptr, nullptr);
+  saved_ = ThreadLocalState::capture();
+  scheduler_state.install();
+}
+
+WEFT_NO_ASAN void Fiber::suspend() {
+  start_switch(&fake_stack_, back_bottom_, back_size_);
+  back_ = std::move(back_).resume();
+  finish_switch(fake_stack_, &back_bottom_, &back_size_);
+}
+
+WEFT_NO_ASAN boost::context::fiber Fiber::trampoline(Fiber* self, boost::context::fiber&& scheduler) {
+  finish_switch(nullptr, &self->back_bottom_, &self->back_size_);
+  self->back_ = std::move(scheduler);
+  self->entry_(self->arg_);
+  self->ended_ = true;
+  // The last switch away frees the fiber's fake stack: no save slot.
+  start_switch(nullptr, self->back_bottom_, self->back_size_);
+  return std::move(self->back_);
+}
+
+}  // namespace weft::sched

@@ -1,0 +1,67 @@
+#pragma once
+// Fiber: one weft thread's stack and continuation. All switches go between
+// the scheduler (the OS thread's own stack) and a fiber, never fiber to
+// fiber, so the state C++ keeps per OS thread (errno, the exception-handling
+// globals) is swapped in one place and sanitizers are told of every switch.
+
+#include <boost/context/fiber.hpp>
+
+#include <cstddef>
+
+#include "scheduler/stack_pool.h"
+
+namespace weft::sched {
+
+// ThreadLocalState is what the C and C++ runtimes keep per OS thread and a
+// fiber must have for itself: errno and the exception-handling globals
+// (without them a rethrow after a switch rethrows another fiber's exception).
+struct ThreadLocalState {
+  int error_number = 0;
+  void* caught_exceptions = nullptr;
+  unsigned int uncaught_exceptions = 0;
+
+  static ThreadLocalState capture() noexcept;
+  void install() const noexcept;
+};
+
+class Fiber {
+ public:
+  using Entry = void (*)(void*);
+
+  Fiber() = default;
+  Fiber(const Fiber&) = delete;
+  Fiber& operator=(const Fiber&) = delete;
+  ~Fiber() = default;
+
+  // start prepares entry(arg) to run on `stack` at the first resume(). The
+  // previous run, if any, must have ended.
+  void start(const Stack& stack, Entry entry, void* arg);
+  // resume switches from the scheduler into the fiber and returns when the
+  // fiber suspends or its entry returns.
+  void resume();
+  // suspend switches from inside the fiber back to the scheduler.
+  void suspend();
+
+  bool started() const noexcept { return started_; }
+  bool ended() const noexcept { return ended_; }
+  const Stack& stack() const noexcept { return stack_; }
+
+ private:
+  static boost::context::fiber trampoline(Fiber* self, boost::context::fiber&& scheduler);
+
+  boost::context::fiber self_;   // the fiber's continuation while it is suspended
+  boost::context::fiber back_;   // the scheduler's continuation while the fiber runs
+  Entry entry_ = nullptr;
+  void* arg_ = nullptr;
+  Stack stack_;
+  ThreadLocalState saved_;       // the fiber's own runtime state while it is suspended
+  bool started_ = false;
+  bool ended_ = false;
+  // AddressSanitizer's view of the switch: the fiber's fake stack while it
+  // is suspended, and the scheduler's stack bounds while the fiber runs.
+  void* fake_stack_ = nullptr;
+  const void* back_bottom_ = nullptr;
+  std::size_t back_size_ = 0;
+};
+
+}  // namespace weft::sched

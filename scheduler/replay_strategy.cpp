@@ -1,0 +1,41 @@
+#include "scheduler/replay_strategy.h"
+
+#include <algorithm>
+#include <string>
+
+namespace weft::sched {
+
+namespace {
+std::string list_threads(std::span<const ThreadId> threads) {
+  std::string out;
+  for (ThreadId t : threads) out += (out.empty() ? "T" : ", T") + std::to_string(t);
+  return out;
+}
+}  // namespace
+
+void ReplayStrategy::begin(std::uint64_t) { reader_ = ScheduleReader(schedule_); }
+
+ThreadId ReplayStrategy::pick_thread(const Decision& d) {
+  if (reader_.exhausted())
+    throw ScheduleMismatch("the schedule diverged at step " + std::to_string(d.step) +
+                           ": the token's choices ran out while threads " + list_threads(d.runnable) +
+                           " could still run");
+  const ThreadId t = reader_.next(d.thread_count);
+  if (!std::binary_search(d.runnable.begin(), d.runnable.end(), t))
+    throw ScheduleMismatch("the schedule diverged at step " + std::to_string(d.step) + ": the token expected T" +
+                           std::to_string(t) + " to be runnable, but runnable are " + list_threads(d.runnable));
+  return t;
+}
+
+std::uint32_t ReplayStrategy::pick_value(std::uint32_t bound, std::uint64_t step) {
+  if (reader_.exhausted())
+    throw ScheduleMismatch("the schedule diverged at step " + std::to_string(step) +
+                           ": the token's choices ran out at a choice among " + std::to_string(bound) + " options");
+  const std::uint32_t v = reader_.next(bound);
+  if (v >= bound)
+    throw ScheduleMismatch("the schedule diverged at step " + std::to_string(step) + ": the token chose option " +
+                           std::to_string(v) + " of a choice that has only " + std::to_string(bound));
+  return v;
+}
+
+}  // namespace weft::sched

@@ -1,0 +1,169 @@
+#include "scheduler/schedule.h"
+
+#include <array>
+
+namespace weft::sched {
+
+unsigned Schedule::width(std::uint32_t bound) noexcept {
+  unsigned w = 0;
+  while ((std::uint64_t{1} << w) < bound) ++w;
+  return w;
+}
+
+void Schedule::push(std::uint32_t value, std::uint32_t bound) {
+  for (unsigned i = 0, w = width(bound); i < w; ++i, ++bit_count_) {
+    if (bit_count_ % 8 == 0) bits_.push_back(0);
+    if ((value >> i) & 1u) bits_.back() = static_cast<std::uint8_t>(bits_.back() | (1u << (bit_count_ % 8)));
+  }
+  ++choices_;
+}
+
+std::uint32_t ScheduleReader::next(std::uint32_t bound) noexcept {
+  std::uint32_t value = 0;
+  const auto& bytes = schedule_->bits_;
+  for (unsigned i = 0, w = Schedule::width(bound); i < w; ++i, ++bit_) {
+    const std::size_t byte = bit_ / 8;
+    if (byte < bytes.size() && ((bytes[byte] >> (bit_ % 8)) & 1u)) value |= 1u << i;
+  }
+  ++taken_;
+  return value;
+}
+
+namespace {
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<std::uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+
+bool get_varint(const std::vector<std::uint8_t>& in, std::size_t& at, std::uint64_t& v) {
+  v = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    if (at >= in.size()) return false;
+    const std::uint8_t b = in[at++];
+    v |= std::uint64_t{b & 0x7Fu} << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+std::uint16_t checksum(const std::uint8_t* data, std::size_t n) noexcept {
+  std::uint32_t h = 2166136261u;  // FNV-1a, folded to 16 bits
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ data[i]) * 16777619u;
+  return static_cast<std::uint16_t>((h >> 16) ^ (h & 0xFFFF));
+}
+
+std::string base64url(const std::vector<std::uint8_t>& in) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (std::uint8_t b : in) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kAlphabet[(acc >> bits) & 63u]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63u]);
+  return out;
+}
+
+bool from_base64url(std::string_view in, std::vector<std::uint8_t>& out, std::string& error) {
+  std::array<int, 256> value;
+  value.fill(-1);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const int v = value[static_cast<unsigned char>(in[i])];
+    if (v < 0) {
+      error = "character " + std::to_string(i + 1 + Token::kPrefix.size()) + " ('" + std::string(1, in[i]) +
+              "') is not part of a weft token";
+      return false;
+    }
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<std::uint8_t>(acc >> bits));
+    }
+  }
+  return true;
+}
+}  // namespace
+
+std::string Token::encode() const {
+  std::vector<std::uint8_t> bytes;
+  bytes.push_back(spurious_wakeups ? 1 : 0);
+  bytes.push_back(static_cast<std::uint8_t>(verdict));
+  put_varint(bytes, step);
+  put_varint(bytes, max_steps);
+  put_varint(bytes, schedule.choices_);
+  put_varint(bytes, schedule.bit_count_);
+  bytes.insert(bytes.end(), schedule.bits_.begin(), schedule.bits_.end());
+  const std::uint16_t sum = checksum(bytes.data(), bytes.size());
+  bytes.push_back(static_cast<std::uint8_t>(sum >> 8));
+  bytes.push_back(static_cast<std::uint8_t>(sum & 0xFF));
+  return std::string(kPrefix) + base64url(bytes);
+}
+
+bool Token::decode(std::string_view text, Token& out, std::string& error) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t')) text.remove_suffix(1);
+  if (text.empty()) {
+    error = "the token is empty";
+    return false;
+  }
+  if (text.size() < kPrefix.size() || text.substr(0, kPrefix.size()) != kPrefix) {
+    if (text.size() >= 2 && text[0] == 'w' && text[1] >= '0' && text[1] <= '9')
+      error = "the token is of format version " + std::string(1, text[1]) +
+              ", which this weft does not read (it reads version 1, tokens starting with \"w1.\")";
+    else
+      error = "not a weft token: weft tokens start with \"w1.\"";
+    return false;
+  }
+  std::vector<std::uint8_t> bytes;
+  if (!from_base64url(text.substr(kPrefix.size()), bytes, error)) return false;
+  if (bytes.size() < 8) {
+    error = "the token is too short: it was probably cut off when copied";
+    return false;
+  }
+  const std::uint16_t sum = static_cast<std::uint16_t>((bytes[bytes.size() - 2] << 8) | bytes.back());
+  bytes.resize(bytes.size() - 2);
+  if (checksum(bytes.data(), bytes.size()) != sum) {
+    error = "the token's checksum does not match: it was altered or cut off when copied";
+    return false;
+  }
+  Token t;
+  std::size_t at = 0;
+  t.spurious_wakeups = (bytes[at++] & 1) != 0;
+  const std::uint8_t verdict = bytes[at++];
+  if (verdict > static_cast<std::uint8_t>(Verdict::ReplayError)) {
+    error = "the token names a failure kind this weft does not know";
+    return false;
+  }
+  t.verdict = static_cast<Verdict>(verdict);
+  std::uint64_t choices = 0, bit_count = 0;
+  if (!get_varint(bytes, at, t.step) || !get_varint(bytes, at, t.max_steps) || !get_varint(bytes, at, choices) ||
+      !get_varint(bytes, at, bit_count)) {
+    error = "the token's header is incomplete";
+    return false;
+  }
+  if ((bit_count + 7) / 8 != bytes.size() - at) {
+    error = "the token's schedule has " + std::to_string(bytes.size() - at) + " bytes where its header says " +
+            std::to_string((bit_count + 7) / 8);
+    return false;
+  }
+  t.schedule.bits_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.end());
+  t.schedule.bit_count_ = bit_count;
+  t.schedule.choices_ = choices;
+  out = std::move(t);
+  return true;
+}
+
+}  // namespace weft::sched

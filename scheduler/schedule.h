@@ -1,0 +1,78 @@
+#pragma once
+// Schedule: the choices one execution made, and the replay token that
+// carries them. A choice is recorded only where there was something to
+// choose (two or more runnable threads, or a value choice among two or more
+// options), each in as few bits as its number of options needs.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scheduler/types.h"
+
+namespace weft::sched {
+
+class Schedule {
+ public:
+  void clear() noexcept {
+    bits_.clear();
+    bit_count_ = 0;
+    choices_ = 0;
+  }
+  // push records `value` chosen from [0, bound); bound >= 2.
+  void push(std::uint32_t value, std::uint32_t bound);
+
+  std::size_t choices() const noexcept { return choices_; }
+  std::size_t bit_count() const noexcept { return bit_count_; }
+  const std::vector<std::uint8_t>& bits() const noexcept { return bits_; }
+
+  // width is the number of bits a choice among `bound` options takes.
+  static unsigned width(std::uint32_t bound) noexcept;
+
+ private:
+  friend class ScheduleReader;
+  friend struct Token;
+  std::vector<std::uint8_t> bits_;
+  std::size_t bit_count_ = 0;
+  std::size_t choices_ = 0;
+};
+
+// ScheduleReader hands a recorded schedule's choices back in order.
+class ScheduleReader {
+ public:
+  explicit ScheduleReader(const Schedule& schedule) noexcept : schedule_(&schedule) {}
+  bool exhausted() const noexcept { return taken_ == schedule_->choices_; }
+  std::size_t taken() const noexcept { return taken_; }
+  // next reads the next choice made among `bound` options. The caller checks
+  // exhausted() first.
+  std::uint32_t next(std::uint32_t bound) noexcept;
+
+ private:
+  const Schedule* schedule_;
+  std::size_t bit_ = 0;
+  std::size_t taken_ = 0;
+};
+
+// Token is everything a replay needs: the schedule, the settings that change
+// which choices exist, and the failure the schedule led to, so a replay that
+// does not reproduce it can say so.
+struct Token {
+  static constexpr std::string_view kPrefix = "w1.";  // format version 1
+
+  Schedule schedule;
+  bool spurious_wakeups = false;
+  std::uint64_t max_steps = 0;
+  Verdict verdict = Verdict::AssertionFailed;
+  std::uint64_t step = 0;  // the step the failure happened at
+
+  // encode gives a short printable string of [A-Za-z0-9._-] only, safe to
+  // paste into a shell unquoted.
+  std::string encode() const;
+  // decode parses a token; on failure it returns false and sets `error` to
+  // a sentence that says what is wrong with it.
+  static bool decode(std::string_view text, Token& out, std::string& error);
+};
+
+}  // namespace weft::sched

@@ -1,0 +1,46 @@
+#pragma once
+// Strategy: the one interface every way of exploring interleavings
+// implements. The execution asks it which runnable thread takes the next
+// step and, for value choices (which waiter a notify wakes, a spurious
+// wake-up), which option to take; it records both in the schedule.
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+#include "scheduler/types.h"
+
+namespace weft::sched {
+
+// Decision is what a strategy sees at a scheduling point.
+struct Decision {
+  std::span<const ThreadId> runnable;  // ascending, never empty
+  ThreadId current = kNoThread;        // thread that reached the point; kNoThread if it ended
+  bool yielding = false;               // current asked to let others run first
+  std::uint64_t step = 0;              // 1-based index of this decision
+  std::uint32_t thread_count = 0;      // threads created so far
+};
+
+// ScheduleMismatch is thrown by a strategy that cannot follow the execution
+// (a replay whose token does not fit); its what() says where and why.
+struct ScheduleMismatch : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // begin starts execution number `index` (0-based).
+  virtual void begin(std::uint64_t index) = 0;
+  // pick_thread returns one of decision.runnable.
+  virtual ThreadId pick_thread(const Decision& decision) = 0;
+  // pick_value returns a value in [0, bound), bound >= 2.
+  virtual std::uint32_t pick_value(std::uint32_t bound, std::uint64_t step) = 0;
+  // on_spawn tells the strategy thread `id` was created.
+  virtual void on_spawn(ThreadId id) { (void)id; }
+  // end tells the strategy the execution ended after `steps` decisions.
+  virtual void end(std::uint64_t steps) { (void)steps; }
+};
+
+}  // namespace weft::sched
