@@ -2,6 +2,11 @@
 function(weft_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                            -Wold-style-cast -Wimplicit-fallthrough)
+  # g++ 12 at -O2 and above reports -Wrestrict inside std::string that is not
+  # there (GCC bug 105329).
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wno-restrict)
+  endif()
   if(WEFT_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()

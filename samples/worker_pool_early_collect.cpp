@@ -2,7 +2,8 @@
 // counts itself done, and a collector waits for the batch before it reads
 // the results. The collector waits for the wrong condition (one worker done
 // instead of all), so it reads the results while some are still missing.
-// Tests that run on idle machines rarely see it: the workers usually win.
+// It passes whenever the workers happen to finish first, so it can hide
+// for a long time on a real machine.
 //
 // Fix: wait for the condition the next step needs, here every worker done
 // (joining every worker before reading would do as well).

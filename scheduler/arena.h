@@ -53,7 +53,7 @@ class Arena {
         continue;
       }
       std::size_t bytes = size + align > kChunk ? size + align : kChunk;
-      chunks_.push_back({std::make_unique<std::byte[]>(bytes), bytes});
+      chunks_.push_back({std::unique_ptr<std::byte[]>(new std::byte[bytes]), bytes});  // not zeroed
     }
   }
 

@@ -10,9 +10,9 @@
 
 namespace weft::sched {
 
+thread_local Execution* Execution::tls_execution_ = nullptr;
+
 namespace {
-// The one piece of thread-local state: which execution this OS thread runs.
-thread_local Execution* tls_execution = nullptr;
 
 std::uint64_t next_generation() noexcept {
   static std::atomic<std::uint64_t> counter{0};
@@ -27,18 +27,19 @@ std::string demangled(const char* name) {
   return result;
 }
 
+}  // namespace
+
 // Binding makes `x` the OS thread's execution for the scope of a run.
 class Binding {
  public:
-  explicit Binding(Execution* x) noexcept : saved_(tls_execution) { tls_execution = x; }
+  explicit Binding(Execution* x) noexcept : saved_(Execution::tls_execution_) { Execution::tls_execution_ = x; }
   Binding(const Binding&) = delete;
   Binding& operator=(const Binding&) = delete;
-  ~Binding() { tls_execution = saved_; }
+  ~Binding() { Execution::tls_execution_ = saved_; }
 
  private:
   Execution* saved_;
 };
-}  // namespace
 
 struct Execution::ThreadRecord {
   Execution* owner = nullptr;
@@ -52,26 +53,22 @@ struct Execution::ThreadRecord {
   Location where;
   Blocker blocker;
   Time deadline = kNever;
+  bool unwind_deferred = false;  // inside release_step: no Unwind may be thrown
 };
 
-Execution::Execution(StackPool& stacks) : stacks_(stacks) {
-  runnable_.reserve(16);
-  events_.reserve(256);
-}
+Execution::Execution(StackPool& stacks) : stacks_(stacks) { events_.reserve(256); }
 
 Execution::~Execution() = default;
 
-Execution* Execution::active() noexcept {
-  Execution* x = tls_execution;
-  return x && x->on_fiber_ ? x : nullptr;
-}
-
-Execution* Execution::bound() noexcept { return tls_execution; }
+Execution* Execution::bound() noexcept { return tls_execution_; }
 
 bool Execution::ended(ThreadId t) const noexcept { return threads_[t]->ended; }
 
 Execution::ThreadRecord& Execution::make_thread() {
-  if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<ThreadRecord>());
+  if (thread_count_ == threads_.size()) {
+    threads_.push_back(std::make_unique<ThreadRecord>());
+    runnable_.resize(threads_.size());  // decide() writes up to one slot per thread
+  }
   ThreadRecord& t = *threads_[thread_count_];
   t.owner = this;
   t.id = thread_count_++;
@@ -81,6 +78,7 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.where = {};
   t.blocker = {};
   t.deadline = kNever;
+  t.unwind_deferred = false;
   return t;
 }
 
@@ -118,17 +116,14 @@ void Execution::thread_main(void* p) {
                        "T" + std::to_string(t.id) + ": destroying its callable threw", t.where);
     }
   }
-  if (!x.failure_) {
-    Event end;
-    end.op = OpKind::End;
-    end.object = {ObjectKind::Thread, t.id};
-    x.record(end);
-  }
+  if (!x.failure_) x.record(OpKind::End, {ObjectKind::Thread, t.id}, {});
   t.ended = true;
 }
 
 void Execution::run(Strategy& strategy, const Config& config, std::uint64_t index, ThreadBody body) {
   Binding binding(this);
+  slots_ = ThreadLocalSlots::of_this_thread();
+  timed_waiters_ = 0;
   strategy_ = &strategy;
   config_ = config;
   thread_count_ = 0;
@@ -149,7 +144,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   for (;;) {
     ThreadRecord& t = *threads_[current_];
     on_fiber_ = true;
-    t.fiber.resume();
+    t.fiber.resume(slots_);
     on_fiber_ = false;
     if (t.fiber.ended()) stacks_.release(t.fiber.stack());
     if (failure_) break;
@@ -177,14 +172,14 @@ void Execution::unwind_all() {
     if (t.ended) continue;
     current_ = t.id;
     on_fiber_ = true;
-    t.fiber.resume();
+    t.fiber.resume(slots_);
     on_fiber_ = false;
     if (t.fiber.ended()) stacks_.release(t.fiber.stack());
   }
   current_ = kNoThread;
 }
 
-bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
+inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
   if (t.ended) return false;
   if (!t.blocker.ready || t.blocker.ready(t.blocker.state, t.id)) return true;
   return t.deadline != kNever && (t.deadline <= now_ || t.deadline == earliest_due);
@@ -198,6 +193,20 @@ ThreadId Execution::decide(ThreadId current, bool yielding) {
          current != kNoThread ? threads_[current]->where : Location{});
     return current;
   }
+  const Time earliest = timed_waiters_ > 0 ? earliest_deadline() : kNever;
+  ThreadId* const out = runnable_.data();
+  std::uint32_t n = 0;
+  for (std::uint32_t i = 0; i < thread_count_; ++i)
+    if (runnable(*threads_[i], earliest)) out[n++] = i;
+  if (n == 1) return out[0];
+  if (n == 0) {
+    fail(Verdict::Deadlock, "no thread can run", current != kNoThread ? threads_[current]->where : Location{});
+    return current;
+  }
+  return choose_thread(std::span<const ThreadId>(out, n), current, yielding);
+}
+
+Time Execution::earliest_deadline() const noexcept {
   // A timed wait can time out once its deadline is the earliest pending
   // one: timers fire in deadline order, and may fire before, between or
   // after the other threads' steps, as the strategy chooses.
@@ -207,15 +216,11 @@ ThreadId Execution::decide(ThreadId current, bool yielding) {
     if (!t.ended && t.deadline != kNever && t.blocker.ready && !t.blocker.ready(t.blocker.state, t.id))
       earliest = std::min(earliest, t.deadline);
   }
-  runnable_.clear();
-  for (std::uint32_t i = 0; i < thread_count_; ++i)
-    if (runnable(*threads_[i], earliest)) runnable_.push_back(i);
-  if (runnable_.empty()) {
-    fail(Verdict::Deadlock, "no thread can run", current != kNoThread ? threads_[current]->where : Location{});
-    return current;
-  }
-  if (runnable_.size() == 1) return runnable_[0];
-  Decision d{runnable_, current, yielding, steps_, thread_count_};
+  return earliest;
+}
+
+ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, ThreadId current, bool yielding) {
+  const Decision d{runnable, current, yielding, steps_, thread_count_};
   ThreadId pick;
   try {
     pick = strategy_->pick_thread(d);
@@ -236,14 +241,14 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
   me.where = where;
   me.blocker = blocker ? *blocker : Blocker{};
   me.deadline = deadline;
+  if (deadline != kNever) ++timed_waiters_;
   const ThreadId next = decide(current_, yielding);
   if (failure_) return abort_point();
   if (next != current_) {
     next_ = next;
     me.fiber.suspend();
     if (aborting_) {
-      me.blocker = {};
-      me.deadline = kNever;
+      clear_pending(me);
       return abort_point();
     }
   }
@@ -252,20 +257,48 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
     result = StepResult::TimedOut;
     now_ = std::max(now_, me.deadline);
   }
-  me.blocker = {};
-  me.deadline = kNever;
+  clear_pending(me);
   return result;
 }
 
+StepResult Execution::release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker) {
+  if (aborting_) return StepResult::Aborted;
+  ThreadRecord& me = *threads_[current_];
+  me.unwind_deferred = true;
+  StepResult r = StepResult::Aborted;
+  try {
+    r = step(op, object, where, blocker);
+  } catch (const Unwind&) {
+    // Never thrown while deferred; caught so that no path can terminate.
+  }
+  me.unwind_deferred = false;
+  return r;
+}
+
+void Execution::clear_pending(ThreadRecord& t) noexcept {
+  if (t.deadline != kNever) --timed_waiters_;
+  t.blocker = {};
+  t.deadline = kNever;
+}
+
+bool Execution::may_unwind() const noexcept {
+  return on_fiber_ && current_ < thread_count_ && !threads_[current_]->unwind_deferred &&
+         std::uncaught_exceptions() == 0;
+}
+
 StepResult Execution::abort_point() {
-  if (std::uncaught_exceptions() == 0) throw Unwind{};
+  if (may_unwind()) throw Unwind{};
   return StepResult::Aborted;
 }
 
-void Execution::record(Event event) {
-  event.step = steps_;
-  event.thread = current_;
-  events_.push_back(event);
+Event& Execution::record(OpKind op, ObjectRef object, Location where) {
+  Event& e = events_.emplace_back();
+  e.step = steps_;
+  e.thread = current_;
+  e.op = op;
+  e.object = object;
+  e.where = where;
+  return e;
 }
 
 std::uint32_t Execution::choose(std::uint32_t bound) {
@@ -288,7 +321,7 @@ ObjectRef Execution::name_object(ObjectKind kind) noexcept {
 void Execution::fail(Verdict verdict, std::string message, Location where) {
   record_failure(verdict, std::move(message), where);
   aborting_ = true;
-  if (on_fiber_ && std::uncaught_exceptions() == 0) throw Unwind{};
+  if (may_unwind()) throw Unwind{};
 }
 
 void Execution::fail_later(Verdict verdict, std::string message, Location where) {
@@ -328,12 +361,7 @@ void Execution::record_failure(Verdict verdict, std::string message, Location wh
 
 std::vector<ThreadView> Execution::snapshot() const {
   std::vector<ThreadView> views;
-  Time earliest = kNever;
-  for (std::uint32_t i = 0; i < thread_count_; ++i) {
-    const ThreadRecord& t = *threads_[i];
-    if (!t.ended && t.deadline != kNever && t.blocker.ready && !t.blocker.ready(t.blocker.state, t.id))
-      earliest = std::min(earliest, t.deadline);
-  }
+  const Time earliest = earliest_deadline();
   for (std::uint32_t i = 0; i < thread_count_; ++i) {
     const ThreadRecord& t = *threads_[i];
     ThreadView v;

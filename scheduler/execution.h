@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -107,7 +108,10 @@ class Execution {
 
   // active is the execution whose weft thread is running on this OS thread,
   // or null (outside weft, or on the scheduler's own stack).
-  static Execution* active() noexcept;
+  static Execution* active() noexcept {
+    Execution* x = tls_execution_;
+    return x && x->on_fiber_ ? x : nullptr;
+  }
   // bound is the execution running on this OS thread, on a fiber or not.
   static Execution* bound() noexcept;
 
@@ -126,8 +130,14 @@ class Execution {
   // that deadline comes due. Throws Unwind when the execution is ending.
   StepResult step(OpKind op, ObjectRef object, Location where, const Blocker* blocker = nullptr,
                   Time deadline = kNever, bool yielding = false);
-  // record appends the event of an operation that took effect.
-  void record(Event event);
+  // release_step is step for operations that run in destructors (unlock,
+  // release, notify, join): it never throws, since a destructor must not.
+  // When the execution is ending it returns Aborted and the thread unwinds
+  // at its next ordinary step.
+  StepResult release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker = nullptr);
+  // record appends the event of an operation that took effect and returns
+  // it for the caller to add values and flags.
+  Event& record(OpKind op, ObjectRef object, Location where);
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
   std::uint32_t choose(std::uint32_t bound);
@@ -154,16 +164,26 @@ class Execution {
   void crash(std::string message);
 
  private:
+  friend class Binding;
   struct ThreadRecord;
   static void thread_main(void* record);
 
+  // The one piece of thread-local state: which execution this OS thread
+  // runs. initial-exec: weft is linked into executables, and the default
+  // model for position-independent code costs a call per access.
+  static thread_local Execution* tls_execution_ __attribute__((tls_model("initial-exec")));
+
   ThreadRecord& make_thread();
   ThreadId decide(ThreadId current, bool yielding);
+  ThreadId choose_thread(std::span<const ThreadId> runnable, ThreadId current, bool yielding);
+  Time earliest_deadline() const noexcept;
   bool runnable(const ThreadRecord& t, Time earliest_due) const noexcept;
   void record_failure(Verdict verdict, std::string message, Location where);
   std::vector<ThreadView> snapshot() const;
   void unwind_all();
   StepResult abort_point();
+  bool may_unwind() const noexcept;
+  void clear_pending(ThreadRecord& t) noexcept;
 
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
@@ -179,11 +199,13 @@ class Execution {
   std::uint64_t index_ = 0;
   Time now_ = 0;
   std::uint32_t object_counts_[16] = {};
-  std::vector<ThreadId> runnable_;   // scratch for decide()
+  std::vector<ThreadId> runnable_;   // scratch for decide(), one slot per thread record
   std::vector<Event> events_;
   Schedule schedule_;
   Arena arena_;
   std::optional<FailureRecord> failure_;
+  ThreadLocalSlots slots_ = ThreadLocalSlots::of_this_thread();
+  std::uint32_t timed_waiters_ = 0;  // threads waiting with a deadline
 };
 
 }  // namespace weft::sched

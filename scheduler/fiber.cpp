@@ -61,16 +61,9 @@ inline void finish_switch(void* fake_stack, const void** bottom, std::size_t* si
 }
 }  // namespace
 
-ThreadLocalState ThreadLocalState::capture() noexcept {
+ThreadLocalSlots ThreadLocalSlots::of_this_thread() noexcept {
   EhGlobals* g = eh_globals();
-  return {errno, g->caught_exceptions, g->uncaught_exceptions};
-}
-
-void ThreadLocalState::install() const noexcept {
-  EhGlobals* g = eh_globals();
-  g->caught_exceptions = caught_exceptions;
-  g->uncaught_exceptions = uncaught_exceptions;
-  errno = error_number;
+  return {&errno, &g->caught_exceptions, &g->uncaught_exceptions};
 }
 
 void Fiber::start(const Stack& stack, Entry entry, void* arg) {
@@ -89,16 +82,16 @@ void Fiber::start(const Stack& stack, Entry entry, void* arg) {
       [this](boost::context::fiber&& scheduler) { return trampoline(this, std::move(scheduler)); });
 }
 
-WEFT_NO_ASAN void Fiber::resume() {
-  const ThreadLocalState scheduler_state = ThreadLocalState::capture();
-  saved_.install();
+WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
+  const ThreadLocalState scheduler_state = slots.capture();
+  slots.install(saved_);
   started_ = true;
   void* scheduler_fake_stack = nullptr;
   start_switch(&scheduler_fake_stack, stack_.base + stack_.guard, stack_.usable());
   self_ = std::move(self_).resume();
   finish_switch(scheduler_fake_stack, nullptr, nullptr);
-  saved_ = ThreadLocalState::capture();
-  scheduler_state.install();
+  saved_ = slots.capture();
+  slots.install(scheduler_state);
 }
 
 WEFT_NO_ASAN void Fiber::suspend() {

@@ -19,9 +19,22 @@ struct ThreadLocalState {
   int error_number = 0;
   void* caught_exceptions = nullptr;
   unsigned int uncaught_exceptions = 0;
+};
 
-  static ThreadLocalState capture() noexcept;
-  void install() const noexcept;
+// ThreadLocalSlots are where the OS thread keeps that state; looked up once
+// per OS thread, since each lookup is a TLS access.
+struct ThreadLocalSlots {
+  int* error_number;
+  void** caught_exceptions;
+  unsigned int* uncaught_exceptions;
+
+  static ThreadLocalSlots of_this_thread() noexcept;
+  ThreadLocalState capture() const noexcept { return {*error_number, *caught_exceptions, *uncaught_exceptions}; }
+  void install(const ThreadLocalState& s) const noexcept {
+    *error_number = s.error_number;
+    *caught_exceptions = s.caught_exceptions;
+    *uncaught_exceptions = s.uncaught_exceptions;
+  }
 };
 
 class Fiber {
@@ -37,8 +50,8 @@ class Fiber {
   // previous run, if any, must have ended.
   void start(const Stack& stack, Entry entry, void* arg);
   // resume switches from the scheduler into the fiber and returns when the
-  // fiber suspends or its entry returns.
-  void resume();
+  // fiber suspends or its entry returns; `slots` are this OS thread's.
+  void resume(const ThreadLocalSlots& slots);
   // suspend switches from inside the fiber back to the scheduler.
   void suspend();
 

@@ -7,12 +7,11 @@ namespace weft::sched {
 void PctStrategy::begin(std::uint64_t index) {
   rng_.reseed(splitmix64(seed_ ^ 0x5043540000000000ull) ^ splitmix64(index + 1));
   priority_.clear();
+  last_yield_.clear();
   changes_.clear();
-  for (unsigned i = 1; i < depth_; ++i) {
-    const auto k = static_cast<std::uint32_t>(std::min<std::uint64_t>(length_estimate_, UINT32_MAX));
-    changes_.push_back(1 + rng_.below(k));
-  }
-  std::sort(changes_.begin(), changes_.end());
+  const auto k = static_cast<std::uint32_t>(std::min<std::uint64_t>(length_estimate_, UINT32_MAX));
+  for (unsigned i = 1; i < depth_; ++i) changes_.push_back({1 + rng_.below(k), static_cast<std::int64_t>(i)});
+  std::stable_sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) { return a.step < b.step; });
   next_change_ = 0;
   lowest_ = 0;
   last_ = kNoThread;
@@ -20,8 +19,11 @@ void PctStrategy::begin(std::uint64_t index) {
 }
 
 void PctStrategy::on_spawn(ThreadId id) {
-  if (priority_.size() <= id) priority_.resize(id + 1, 0);
-  priority_[id] = 1 + static_cast<std::int64_t>(rng_.next() >> 2);
+  if (priority_.size() <= id) {
+    priority_.resize(id + 1, 0);
+    last_yield_.resize(id + 1, 0);
+  }
+  priority_[id] = static_cast<std::int64_t>(depth_) + static_cast<std::int64_t>(rng_.next() >> 2);
 }
 
 ThreadId PctStrategy::highest(const Decision& d) const noexcept {
@@ -33,11 +35,14 @@ ThreadId PctStrategy::highest(const Decision& d) const noexcept {
 
 ThreadId PctStrategy::pick_thread(const Decision& d) {
   if (d.runnable.size() == 1) return d.runnable[0];
-  if (d.yielding && d.current != kNoThread) demote(d.current);
+  if (d.yielding && d.current != kNoThread) {
+    std::uint64_t& last = last_yield_[d.current];
+    if (last != 0 && d.step - last <= kYieldWindow) demote(d.current);
+    last = d.step;
+  }
   ThreadId pick = highest(d);
-  while (next_change_ < changes_.size() && changes_[next_change_] <= d.step) {
-    ++next_change_;
-    demote(pick);
+  while (next_change_ < changes_.size() && changes_[next_change_].step <= d.step) {
+    priority_[pick] = changes_[next_change_++].label;
     pick = highest(d);
   }
   streak_ = pick == last_ ? streak_ + 1 : 0;

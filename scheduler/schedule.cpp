@@ -5,9 +5,7 @@
 namespace weft::sched {
 
 unsigned Schedule::width(std::uint32_t bound) noexcept {
-  unsigned w = 0;
-  while ((std::uint64_t{1} << w) < bound) ++w;
-  return w;
+  return bound <= 1 ? 0u : 32u - static_cast<unsigned>(__builtin_clz(bound - 1));
 }
 
 void Schedule::push(std::uint32_t value, std::uint32_t bound) {
@@ -93,6 +91,12 @@ bool from_base64url(std::string_view in, std::vector<std::uint8_t>& out, std::st
       out.push_back(static_cast<std::uint8_t>(acc >> bits));
     }
   }
+  // Tokens are canonical: the bits past the last byte are zero, so one
+  // failure has exactly one token.
+  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) {
+    error = "the token's last character is not one weft writes: it was altered or cut off when copied";
+    return false;
+  }
   return true;
 }
 }  // namespace
@@ -102,6 +106,7 @@ std::string Token::encode() const {
   bytes.push_back(spurious_wakeups ? 1 : 0);
   bytes.push_back(static_cast<std::uint8_t>(verdict));
   put_varint(bytes, step);
+  put_varint(bytes, execution);
   put_varint(bytes, max_steps);
   put_varint(bytes, schedule.choices_);
   put_varint(bytes, schedule.bit_count_);
@@ -149,7 +154,8 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   }
   t.verdict = static_cast<Verdict>(verdict);
   std::uint64_t choices = 0, bit_count = 0;
-  if (!get_varint(bytes, at, t.step) || !get_varint(bytes, at, t.max_steps) || !get_varint(bytes, at, choices) ||
+  if (!get_varint(bytes, at, t.step) || !get_varint(bytes, at, t.execution) || !get_varint(bytes, at, t.max_steps) ||
+      !get_varint(bytes, at, choices) ||
       !get_varint(bytes, at, bit_count)) {
     error = "the token's header is incomplete";
     return false;

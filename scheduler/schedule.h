@@ -65,7 +65,8 @@ struct Token {
   bool spurious_wakeups = false;
   std::uint64_t max_steps = 0;
   Verdict verdict = Verdict::AssertionFailed;
-  std::uint64_t step = 0;  // the step the failure happened at
+  std::uint64_t step = 0;       // the step the failure happened at
+  std::uint64_t execution = 0;  // the index of the failing execution, for the report
 
   // encode gives a short printable string of [A-Za-z0-9._-] only, safe to
   // paste into a shell unquoted.

@@ -111,7 +111,7 @@ void CondvarBase::notify_one(source_location where) {
   Execution* x = Execution::active();
   if (!x) return;
   auto& cv = state_of<CondvarState>(*x, slot_, ObjectKind::Condvar);
-  if (x->step(OpKind::NotifyOne, cv.ref, at(where)) == StepResult::Aborted) return;
+  if (x->release_step(OpKind::NotifyOne, cv.ref, at(where)) == StepResult::Aborted) return;
   ThreadId woke = sched::kNoThread;
   if (!cv.waiting.empty()) {
     // Which waiter a notify_one wakes is unspecified in C++: explore it.
@@ -126,7 +126,7 @@ void CondvarBase::notify_all(source_location where) {
   Execution* x = Execution::active();
   if (!x) return;
   auto& cv = state_of<CondvarState>(*x, slot_, ObjectKind::Condvar);
-  if (x->step(OpKind::NotifyAll, cv.ref, at(where)) == StepResult::Aborted) return;
+  if (x->release_step(OpKind::NotifyAll, cv.ref, at(where)) == StepResult::Aborted) return;
   cv.waiting.clear();
   record_op(*x, OpKind::NotifyAll, cv.ref, where);
 }

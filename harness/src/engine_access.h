@@ -42,15 +42,12 @@ State* bound_state(Execution& x, const Slot& slot) noexcept {
 }
 
 // record_op appends an event with the common fields filled in.
-inline void record_op(Execution& x, OpKind op, ObjectRef object, source_location where, std::uint8_t flags = 0,
-                      ThreadId peer = sched::kNoThread) {
-  sched::Event e;
-  e.op = op;
-  e.object = object;
-  e.where = at(where);
+inline sched::Event& record_op(Execution& x, OpKind op, ObjectRef object, source_location where,
+                               std::uint8_t flags = 0, ThreadId peer = sched::kNoThread) {
+  sched::Event& e = x.record(op, object, at(where));
   e.flags = flags;
   e.peer = peer;
-  x.record(e);
+  return e;
 }
 
 // thread_name is "T3".

@@ -81,7 +81,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   report.executions = 1;
   const sched::FailureRecord* found = execution.failure();
   const bool same = found && found->verdict == token.verdict && found->step == token.step && strategy.finished();
-  if (found) report.failure = detail::build_failure(execution, 0, options.trace_steps());
+  if (found) report.failure = detail::build_failure(execution, token.execution, options.trace_steps());
   if (same) return report;
 
   const std::string expected = "the token recorded " + describe(token.verdict, token.step);

@@ -69,6 +69,7 @@ Failure build_failure(const sched::Execution& x, std::uint64_t execution_index, 
   token.max_steps = x.config().max_steps;
   token.verdict = record.verdict;
   token.step = record.step;
+  token.execution = execution_index;
   f.token = token.encode();
   return f;
 }

@@ -28,21 +28,17 @@ void latch::count_down(std::ptrdiff_t n, source_location where) {
   Execution* x = Execution::active();
   if (!x) return;
   auto& s = detail::state_of<LatchState>(*x, slot_, detail::ObjectKind::Latch, initial_);
-  if (x->step(OpKind::CountDown, s.ref, detail::at(where)) == StepResult::Aborted) return;
+  if (x->release_step(OpKind::CountDown, s.ref, detail::at(where)) == StepResult::Aborted) return;
   if (n < 0 || n > s.count) {
     detail::misuse(*x, detail::thread_name(x->current()) + " counts " + sched::object_name(s.ref) + " down by " +
                            std::to_string(n) + " with only " + std::to_string(s.count) + " left",
-                   where);
+                   where, /*later=*/true);
     return;
   }
   s.count -= n;
-  sched::Event e;
-  e.op = OpKind::CountDown;
-  e.object = s.ref;
-  e.where = detail::at(where);
+  sched::Event& e = detail::record_op(*x, OpKind::CountDown, s.ref, where);
   e.value = static_cast<std::uint64_t>(s.count);
   e.value_kind = sched::ValueKind::Signed;
-  x->record(e);
 }
 
 bool latch::try_wait(source_location where) const {

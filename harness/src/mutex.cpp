@@ -90,7 +90,7 @@ void MutexBase::unlock(source_location where) {
   Execution* x = Execution::active();
   if (!x) return;
   MutexState& m = MutexAccess::state(*x, *this);
-  const StepResult r = x->step(OpKind::Unlock, m.ref, at(where));
+  const StepResult r = x->release_step(OpKind::Unlock, m.ref, at(where));
   if (r == StepResult::Aborted) {
     if (m.owner == x->current() && --m.depth == 0) m.owner = sched::kNoThread;
     return;
@@ -98,7 +98,7 @@ void MutexBase::unlock(source_location where) {
   if (m.owner != x->current()) {
     misuse(*x, thread_name(x->current()) + " unlocks " + sched::object_name(m.ref) + ", which " +
                    (m.owner == sched::kNoThread ? std::string("is not locked") : thread_name(m.owner) + " holds"),
-           where);
+           where, /*later=*/true);
     return;
   }
   if (--m.depth == 0) m.owner = sched::kNoThread;

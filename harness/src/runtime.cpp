@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <vector>
 
 #include "engine_access.h"
@@ -39,15 +40,12 @@ OpKind op_of(AtomicOp op) noexcept {
   return OpKind::Load;
 }
 
-sched::Event value_event(OpKind op, ObjectRef ref, std::memory_order order, Shown value, source_location where) {
-  sched::Event e;
-  e.op = op;
-  e.object = ref;
+void record_value(Execution& x, OpKind op, ObjectRef ref, std::memory_order order, Shown value,
+                  source_location where) {
+  sched::Event& e = x.record(op, ref, at(where));
   e.order = order;
   e.value = value.bits;
   e.value_kind = static_cast<sched::ValueKind>(value.kind);
-  e.where = at(where);
-  return e;
 }
 
 bool not_waiting(const void* state, ThreadId self) noexcept {
@@ -73,13 +71,13 @@ void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value, 
   if (Execution* x = Execution::active()) {
     if (x->aborting()) return;
     auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
-    x->record(value_event(op_of(op), s.ref, order, value, where));
+    record_value(*x, op_of(op), s.ref, order, value, where);
   }
 }
 
 void atomic_block_until_notified(Slot& slot, source_location where) {
   Execution* x = Execution::active();
-  if (!x) return;  // outside weft the value is re-read at once; nothing else can change it
+  if (!x) throw std::logic_error("weft::atomic::wait outside weft::explore or weft::replay would wait forever");
   auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
   s.waiting.push_back(x->current());
   sched::Blocker b;
@@ -94,7 +92,7 @@ void atomic_notify(Slot& slot, bool all, source_location where) {
   if (!x) return;
   auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
   const OpKind op = all ? OpKind::NotifyAll : OpKind::NotifyOne;
-  if (x->step(op, s.ref, at(where)) == StepResult::Aborted) return;
+  if (x->release_step(op, s.ref, at(where)) == StepResult::Aborted) return;
   ThreadId woke = sched::kNoThread;
   if (all) {
     s.waiting.clear();
@@ -117,7 +115,7 @@ void var_done(Slot& slot, bool write, Shown value, source_location where) {
   if (Execution* x = Execution::active()) {
     if (x->aborting()) return;
     auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
-    x->record(value_event(write ? OpKind::Write : OpKind::Read, s.ref, std::memory_order_relaxed, value, where));
+    record_value(*x, write ? OpKind::Write : OpKind::Read, s.ref, std::memory_order_relaxed, value, where);
   }
 }
 

@@ -24,15 +24,10 @@ sched::Blocker permit_blocker(const SemaphoreState& s) {
   return b;
 }
 
-sched::Event count_event(OpKind op, const SemaphoreState& s, source_location where, std::uint8_t flags = 0) {
-  sched::Event e;
-  e.op = op;
-  e.object = s.ref;
-  e.where = at(where);
-  e.flags = flags;
+void record_count(Execution& x, OpKind op, const SemaphoreState& s, source_location where, std::uint8_t flags = 0) {
+  sched::Event& e = record_op(x, op, s.ref, where, flags);
   e.value = static_cast<std::uint64_t>(s.count);
   e.value_kind = sched::ValueKind::Signed;
-  return e;
 }
 }  // namespace
 
@@ -42,15 +37,15 @@ void SemaphoreBase::release(std::ptrdiff_t update, source_location where) {
   Execution* x = Execution::active();
   if (!x) return;
   auto& s = state_of<SemaphoreState>(*x, slot_, ObjectKind::Semaphore, initial_);
-  if (x->step(OpKind::Release, s.ref, at(where)) == StepResult::Aborted) return;
+  if (x->release_step(OpKind::Release, s.ref, at(where)) == StepResult::Aborted) return;
   if (update < 0 || update > max_ - s.count) {
     misuse(*x, thread_name(x->current()) + " releases " + sched::object_name(s.ref) + " by " + std::to_string(update) +
                    " with count " + std::to_string(s.count) + ": past its maximum of " + std::to_string(max_),
-           where);
+           where, /*later=*/true);
     return;
   }
   s.count += update;
-  x->record(count_event(OpKind::Release, s, where));
+  record_count(*x, OpKind::Release, s, where);
 }
 
 void SemaphoreBase::acquire(source_location where) {
@@ -60,7 +55,7 @@ void SemaphoreBase::acquire(source_location where) {
   const sched::Blocker b = permit_blocker(s);
   if (x->step(OpKind::Acquire, s.ref, at(where), &b) == StepResult::Aborted) return;
   --s.count;
-  x->record(count_event(OpKind::Acquire, s, where));
+  record_count(*x, OpKind::Acquire, s, where);
 }
 
 bool SemaphoreBase::try_acquire(source_location where) {
@@ -70,7 +65,7 @@ bool SemaphoreBase::try_acquire(source_location where) {
   if (x->step(OpKind::TryAcquire, s.ref, at(where)) == StepResult::Aborted) return false;
   const bool ok = s.count > 0;
   if (ok) --s.count;
-  x->record(count_event(OpKind::TryAcquire, s, where, ok ? 0 : sched::kFailed));
+  record_count(*x, OpKind::TryAcquire, s, where, ok ? 0 : sched::kFailed);
   return ok;
 }
 
@@ -82,11 +77,11 @@ bool SemaphoreBase::acquire_until(std::int64_t deadline, source_location where) 
   const StepResult r = x->step(OpKind::TryAcquire, s.ref, at(where), &b, deadline);
   if (r == StepResult::Aborted) return false;
   if (r == StepResult::TimedOut) {
-    x->record(count_event(OpKind::TryAcquire, s, where, sched::kFailed | sched::kTimedOut));
+    record_count(*x, OpKind::TryAcquire, s, where, sched::kFailed | sched::kTimedOut);
     return false;
   }
   --s.count;
-  x->record(count_event(OpKind::TryAcquire, s, where));
+  record_count(*x, OpKind::TryAcquire, s, where);
   return true;
 }
 

@@ -93,7 +93,7 @@ void shared_mutex::unlock(source_location where) {
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s) return;
-  const StepResult r = x->step(OpKind::Unlock, s->ref, detail::at(where));
+  const StepResult r = x->release_step(OpKind::Unlock, s->ref, detail::at(where));
   const bool owns = s->writer == x->current();
   if (r == StepResult::Aborted) {
     if (owns) s->writer = sched::kNoThread;
@@ -101,7 +101,7 @@ void shared_mutex::unlock(source_location where) {
   }
   if (!owns) {
     detail::misuse(*x, detail::thread_name(x->current()) + " unlocks " + sched::object_name(s->ref) +
-                           ", which it does not hold exclusively", where);
+                           ", which it does not hold exclusively", where, true);
     return;
   }
   s->writer = sched::kNoThread;
@@ -133,7 +133,7 @@ void shared_mutex::unlock_shared(source_location where) {
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s) return;
-  const StepResult r = x->step(OpKind::UnlockShared, s->ref, detail::at(where));
+  const StepResult r = x->release_step(OpKind::UnlockShared, s->ref, detail::at(where));
   auto it = std::find(s->readers.begin(), s->readers.end(), x->current());
   if (r == StepResult::Aborted) {
     if (it != s->readers.end()) s->readers.erase(it);
@@ -141,7 +141,7 @@ void shared_mutex::unlock_shared(source_location where) {
   }
   if (it == s->readers.end()) {
     detail::misuse(*x, detail::thread_name(x->current()) + " unlocks shared " + sched::object_name(s->ref) +
-                           ", which it does not hold shared", where);
+                           ", which it does not hold shared", where, true);
     return;
   }
   s->readers.erase(it);

@@ -2,6 +2,7 @@
 
 #include "weft/thread.h"
 
+#include <exception>
 #include <ostream>
 #include <stdexcept>
 #include <thread>
@@ -52,7 +53,9 @@ thread::~thread() { release_unjoined("destroyed"); }
 void thread::release_unjoined(const char* what) noexcept {
   if (number_ == UINT32_MAX) return;
   Execution* x = Execution::active();
-  if (x && x->generation() == generation_) {
+  // While an exception propagates, it is the failure to report, not the
+  // thread it left joinable.
+  if (x && x->generation() == generation_ && std::uncaught_exceptions() == 0) {
     detail::misuse(*x,
                    "the weft::thread of T" + std::to_string(number_) + " was " + what +
                        " while joinable (std::thread would call std::terminate): join or detach it first",
@@ -70,16 +73,17 @@ void thread::join(source_location where) {
   if (!x) throw std::logic_error("weft::thread::join called outside weft::explore or weft::replay");
   if (!joinable() || generation_ != x->generation()) {
     detail::misuse(*x, detail::thread_name(x->current()) + " joins a weft::thread that is not joinable "
-                       "(default-constructed, moved from, already joined or detached)", where);
+                       "(default-constructed, moved from, already joined or detached)", where, /*later=*/true);
     return;
   }
   if (number_ == x->current()) {
-    detail::misuse(*x, detail::thread_name(number_) + " joins itself (std::thread would throw resource_deadlock_would_occur)", where);
+    detail::misuse(*x, detail::thread_name(number_) + " joins itself (std::thread would throw resource_deadlock_would_occur)",
+                   where, /*later=*/true);
     return;
   }
   const sched::Blocker b = x->join_blocker(number_);
   const sched::ThreadId target = number_;
-  if (x->step(OpKind::Join, {sched::ObjectKind::Thread, target}, detail::at(where), &b) == StepResult::Aborted) return;
+  if (x->release_step(OpKind::Join, {sched::ObjectKind::Thread, target}, detail::at(where), &b) == StepResult::Aborted) return;
   number_ = UINT32_MAX;
   detail::record_op(*x, OpKind::Join, {sched::ObjectKind::Thread, target}, where);
 }
@@ -88,11 +92,12 @@ void thread::detach(source_location where) {
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft::thread::detach called outside weft::explore or weft::replay");
   if (!joinable() || generation_ != x->generation()) {
-    detail::misuse(*x, detail::thread_name(x->current()) + " detaches a weft::thread that is not joinable", where);
+    detail::misuse(*x, detail::thread_name(x->current()) + " detaches a weft::thread that is not joinable", where,
+                   /*later=*/true);
     return;
   }
   const sched::ThreadId target = number_;
-  if (x->step(OpKind::Detach, {sched::ObjectKind::Thread, target}, detail::at(where)) == StepResult::Aborted) return;
+  if (x->release_step(OpKind::Detach, {sched::ObjectKind::Thread, target}, detail::at(where)) == StepResult::Aborted) return;
   number_ = UINT32_MAX;
   detail::record_op(*x, OpKind::Detach, {sched::ObjectKind::Thread, target}, where);
 }

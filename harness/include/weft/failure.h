@@ -64,6 +64,8 @@ struct Failure {
   std::string trace_text(std::size_t last = 0) const;
   // to_string renders the whole report: kind, message, threads, trace tail, token.
   std::string to_string() const;
+
+  friend bool operator==(const Failure&, const Failure&) = default;
 };
 
 std::ostream& operator<<(std::ostream& out, const Failure& failure);

@@ -17,7 +17,8 @@ class Strategy {
   enum class Kind : std::uint8_t { Random, Pct };
 
   static Strategy random() noexcept { return Strategy(Kind::Random, 0); }
-  static Strategy pct(unsigned depth) noexcept { return Strategy(Kind::Pct, depth); }
+  // pct(0) is taken as pct(1).
+  static Strategy pct(unsigned depth) noexcept { return Strategy(Kind::Pct, depth ? depth : 1); }
 
   // parse accepts "random", "pct" (depth 3) and "pct:N"; it throws
   // std::invalid_argument with the accepted forms on anything else.
