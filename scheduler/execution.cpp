@@ -139,7 +139,9 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   failure_.reset();
   arena_.reset();
 
+  observed_ = 0;
   strategy.begin(index);
+  for (Observer* o : observers_) o->begin(*this);
   current_ = spawn(body);
   for (;;) {
     ThreadRecord& t = *threads_[current_];
@@ -158,7 +160,9 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
     if (failure_) break;
     current_ = next;
   }
+  if (!failure_) notify_observers();
   if (failure_) unwind_all();
+  for (Observer* o : observers_) o->end(*this);
   strategy.end(steps_);
   arena_.reset();
 }
@@ -235,6 +239,7 @@ ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, ThreadId c
 StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Blocker* blocker, Time deadline,
                            bool yielding) {
   ThreadRecord& me = *threads_[current_];
+  if (observed_ < events_.size() && !observers_.empty()) notify_observers();
   if (aborting_) return abort_point();
   me.op = op;
   me.object = object;
@@ -273,6 +278,13 @@ StepResult Execution::release_step(OpKind op, ObjectRef object, Location where, 
   }
   me.unwind_deferred = false;
   return r;
+}
+
+void Execution::notify_observers() {
+  // Events are shown once complete: the operation that recorded the last
+  // one has returned by the time its thread reaches another step.
+  for (; observed_ < events_.size() && !failure_; ++observed_)
+    for (Observer* o : observers_) o->on_event(*this, events_[observed_]);
 }
 
 void Execution::clear_pending(ThreadRecord& t) noexcept {
@@ -356,6 +368,8 @@ void Execution::record_failure(Verdict verdict, std::string message, Location wh
   f.thread = verdict == Verdict::Deadlock ? kNoThread : current_;
   f.where = where;
   f.threads = snapshot();
+  for (ThreadView& v : f.threads)
+    if (v.id == f.thread && v.state == ThreadView::State::Running && where.line) v.where = where;
   failure_ = std::move(f);
 }
 

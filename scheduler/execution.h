@@ -22,6 +22,7 @@
 #include "scheduler/arena.h"
 #include "scheduler/event.h"
 #include "scheduler/fiber.h"
+#include "scheduler/observer.h"
 #include "scheduler/schedule.h"
 #include "scheduler/stack_pool.h"
 #include "scheduler/strategy.h"
@@ -86,6 +87,7 @@ struct FailureRecord {
 struct Config {
   std::uint64_t max_steps = 100000;
   bool spurious_wakeups = false;
+  bool race_detection = false;  // read by the harness, which adds the detector
 };
 
 class Execution {
@@ -94,6 +96,9 @@ class Execution {
   Execution(const Execution&) = delete;
   Execution& operator=(const Execution&) = delete;
   ~Execution();
+
+  // observe adds an observer for every later execution; it must outlive them.
+  void observe(Observer* observer) { observers_.push_back(observer); }
 
   // run performs execution number `index` of `body` (as thread 0) under
   // `strategy`, until every thread ended or the execution failed. It leaves
@@ -181,6 +186,7 @@ class Execution {
   void record_failure(Verdict verdict, std::string message, Location where);
   std::vector<ThreadView> snapshot() const;
   void unwind_all();
+  void notify_observers();
   StepResult abort_point();
   bool may_unwind() const noexcept;
   void clear_pending(ThreadRecord& t) noexcept;
@@ -201,6 +207,8 @@ class Execution {
   std::uint32_t object_counts_[16] = {};
   std::vector<ThreadId> runnable_;   // scratch for decide(), one slot per thread record
   std::vector<Event> events_;
+  std::vector<Observer*> observers_;
+  std::size_t observed_ = 0;         // events_[0, observed_) were shown to the observers
   Schedule schedule_;
   Arena arena_;
   std::optional<FailureRecord> failure_;

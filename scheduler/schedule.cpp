@@ -103,7 +103,7 @@ bool from_base64url(std::string_view in, std::vector<std::uint8_t>& out, std::st
 
 std::string Token::encode() const {
   std::vector<std::uint8_t> bytes;
-  bytes.push_back(spurious_wakeups ? 1 : 0);
+  bytes.push_back(static_cast<std::uint8_t>((spurious_wakeups ? 1 : 0) | (race_detection ? 2 : 0)));
   bytes.push_back(static_cast<std::uint8_t>(verdict));
   put_varint(bytes, step);
   put_varint(bytes, execution);
@@ -146,9 +146,10 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   }
   Token t;
   std::size_t at = 0;
-  t.spurious_wakeups = (bytes[at++] & 1) != 0;
+  t.spurious_wakeups = (bytes[at] & 1) != 0;
+  t.race_detection = (bytes[at++] & 2) != 0;
   const std::uint8_t verdict = bytes[at++];
-  if (verdict > static_cast<std::uint8_t>(Verdict::ReplayError)) {
+  if (verdict >= kVerdictCount) {
     error = "the token names a failure kind this weft does not know";
     return false;
   }

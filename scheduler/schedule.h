@@ -63,6 +63,7 @@ struct Token {
 
   Schedule schedule;
   bool spurious_wakeups = false;
+  bool race_detection = false;
   std::uint64_t max_steps = 0;
   Verdict verdict = Verdict::AssertionFailed;
   std::uint64_t step = 0;       // the step the failure happened at

@@ -83,7 +83,9 @@ void CrashGuard::on_signal(int signal, siginfo_t* info, void*) {
              " KiB stack ran out (raise it with weft::Options::stack_size)";
     x->crash(what);
     const Failure f = build_failure(*x, x->index(), guard->trace_tail_);
-    write_all("\n" + f.to_string() + "The process dies now; replay the token to see this crash again.\n");
+    write_all("\n" + f.to_string() +
+              "The process dies now. To see this crash again, step for step: run the same test with "
+              "WEFT_REPLAY=" + f.token + " (WEFT_TEST), or weft::replay(\"" + f.token + "\", body).\n");
   }
   // Hand the signal to whoever handled it before (the default action, or a
   // sanitizer): a fault re-executes and reaches it, an abort is re-raised.

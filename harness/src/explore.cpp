@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 
+#include "checkers/race_detector.h"
 #include "crash_handler.h"
 #include "failure_builder.h"
 #include "scheduler/execution.h"
@@ -51,7 +52,9 @@ Report explore(const std::function<void()>& body, const Options& options) {
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
-  const sched::Config config{options.max_steps(), options.spurious_wakeups()};
+  const sched::Config config{options.max_steps(), options.spurious_wakeups(), options.race_detection()};
+  checkers::RaceDetector races;
+  if (config.race_detection) execution.observe(&races);
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
@@ -73,7 +76,9 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
   sched::ReplayStrategy strategy(token.schedule);
-  const sched::Config config{token.max_steps, token.spurious_wakeups};
+  const sched::Config config{token.max_steps, token.spurious_wakeups, token.race_detection};
+  checkers::RaceDetector races;
+  if (config.race_detection) execution.observe(&races);
   detail::CrashGuard crash_guard(options.trace_steps());
   execution.run(strategy, config, 0, body_of(body));
 

@@ -17,6 +17,7 @@ std::string_view to_string(FailureKind kind) noexcept {
     case FailureKind::Hang: return "Hang";
     case FailureKind::Misuse: return "Misuse";
     case FailureKind::ReplayError: return "ReplayError";
+    case FailureKind::DataRace: return "DataRace";
   }
   return "Unknown";
 }

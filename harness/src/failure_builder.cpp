@@ -13,6 +13,7 @@ static_assert(static_cast<int>(FailureKind::Deadlock) == static_cast<int>(sched:
 static_assert(static_cast<int>(FailureKind::Hang) == static_cast<int>(sched::Verdict::Hang));
 static_assert(static_cast<int>(FailureKind::Misuse) == static_cast<int>(sched::Verdict::Misuse));
 static_assert(static_cast<int>(FailureKind::ReplayError) == static_cast<int>(sched::Verdict::ReplayError));
+static_assert(static_cast<int>(FailureKind::DataRace) == static_cast<int>(sched::Verdict::DataRace));
 
 namespace {
 const char* state_name(sched::ThreadView::State s) noexcept {
@@ -57,7 +58,7 @@ Failure build_failure(const sched::Execution& x, std::uint64_t execution_index, 
   f.message = record.verdict == sched::Verdict::Deadlock ? checkers::explain_deadlock(record.threads) : record.message;
   if (record.where.line && record.verdict != sched::Verdict::Deadlock && f.message.find('\n') == std::string::npos)
     f.message += " (at " + std::string(sched::base_name(record.where.file)) + ":" + std::to_string(record.where.line) + ")";
-  f.execution = execution_index;
+  f.execution = execution_index + 1;
   f.step = record.step;
   f.trace_tail = trace_tail;
   for (const auto& v : record.threads) f.threads.push_back(snapshot_of(v));
@@ -66,6 +67,7 @@ Failure build_failure(const sched::Execution& x, std::uint64_t execution_index, 
   sched::Token token;
   token.schedule = x.schedule();
   token.spurious_wakeups = x.config().spurious_wakeups;
+  token.race_detection = x.config().race_detection;
   token.max_steps = x.config().max_steps;
   token.verdict = record.verdict;
   token.step = record.step;

@@ -49,12 +49,12 @@ std::string executable_path() {
 }
 }  // namespace
 
-void run_test(const std::function<void()>& body, const Options& options) {
+void run_test(const std::function<void()>& body, const Options& options, source_location where) {
   Options effective;
   try {
     effective = options.from_environment();
   } catch (const std::invalid_argument& e) {
-    ADD_FAILURE() << "weft: " << e.what();
+    ADD_FAILURE_AT(where.file, static_cast<int>(where.line)) << "weft: " << e.what();
     return;
   }
   const char* token = std::getenv("WEFT_REPLAY");
@@ -78,7 +78,7 @@ void run_test(const std::function<void()>& body, const Options& options) {
                " --gtest_filter=" + filter + "\n";
   if (!replaying) message += "(" + std::to_string(report.executions) + " executions, seed " +
                              std::to_string(effective.seed()) + ", strategy " + effective.strategy().to_string() + ")\n";
-  ADD_FAILURE() << message;
+  ADD_FAILURE_AT(where.file, static_cast<int>(where.line)) << message;
 }
 
 }  // namespace weft::testing

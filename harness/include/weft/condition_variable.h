@@ -116,8 +116,25 @@ class condition_variable_any : public detail::CondvarBase {
     return wait_any(lock, detail::deadline_of(when), where) ? std::cv_status::no_timeout
                                                             : std::cv_status::timeout;
   }
+  template <class Lock, class Rep, class Period, class Predicate>
+  bool wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& span, Predicate pred,
+                source_location where = source_location::current()) {
+    return wait_until_deadline(lock, detail::deadline_after(span), pred, where);
+  }
+  template <class Lock, class Clock, class Duration, class Predicate>
+  bool wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& when, Predicate pred,
+                  source_location where = source_location::current()) {
+    return wait_until_deadline(lock, detail::deadline_of(when), pred, where);
+  }
 
  private:
+  template <class Lock, class Predicate>
+  bool wait_until_deadline(Lock& lock, std::int64_t deadline, Predicate& pred, source_location where) {
+    while (!pred()) {
+      if (!wait_any(lock, deadline, where)) return pred();
+    }
+    return true;
+  }
   template <class Lock>
   bool wait_any(Lock& lock, std::int64_t deadline, source_location where) {
     enqueue(where);

@@ -18,6 +18,7 @@ enum class FailureKind : std::uint8_t {
   Hang,                // the execution exceeded Options::max_steps
   Misuse,              // a primitive was used against its contract
   ReplayError,         // a replay token is malformed or does not fit the body
+  DataRace,            // two unordered accesses to a weft::var, one a write
 };
 
 // to_string(FailureKind) gives the kind's stable name, e.g. "AssertionFailed".
@@ -54,7 +55,7 @@ struct Failure {
   FailureKind kind = FailureKind::AssertionFailed;
   std::string message;
   std::string token;                     // replays this failure; see weft::replay
-  std::uint64_t execution = 0;           // 0-based index of the failing execution
+  std::uint64_t execution = 0;           // number of the failing execution, from 1 (Report::executions)
   std::uint64_t step = 0;                // scheduling decision at which it failed
   std::vector<ThreadSnapshot> threads;
   std::vector<TraceStep> trace;          // every step of the failing execution

@@ -15,7 +15,9 @@ namespace weft::testing {
 // A failure fails the current test with the report and a command line that
 // replays it. GoogleTest assertions inside the body fail the execution
 // (kind AssertionFailed) instead of the test directly.
-void run_test(const std::function<void()>& body, const Options& options = Options{});
+// `where` is where the failure is reported: WEFT_TEST passes its own line.
+void run_test(const std::function<void()>& body, const Options& options = Options{},
+              source_location where = source_location::current());
 
 }  // namespace weft::testing
 
@@ -27,5 +29,8 @@ void run_test(const std::function<void()>& body, const Options& options = Option
 // of your own as the base that the environment overrides.
 #define WEFT_TEST_WITH(suite, name, options)                                       \
   static void WeftBody_##suite##_##name();                                         \
-  TEST(suite, name) { ::weft::testing::run_test(&WeftBody_##suite##_##name, options); } \
+  TEST(suite, name) {                                                              \
+    ::weft::testing::run_test(&WeftBody_##suite##_##name, options,                \
+                              ::weft::source_location::current(__FILE__, __LINE__)); \
+  }                                                                               \
   static void WeftBody_##suite##_##name()

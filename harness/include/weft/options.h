@@ -68,6 +68,11 @@ class Options {
   Options& spurious_wakeups(bool on) noexcept { spurious_wakeups_ = on; return *this; }
   bool spurious_wakeups() const noexcept { return spurious_wakeups_; }
 
+  // race_detection: report unordered conflicting accesses to a weft::var
+  // as DataRace, even when the execution's outcome looks right (default on).
+  Options& race_detection(bool on) noexcept { race_detection_ = on; return *this; }
+  bool race_detection() const noexcept { return race_detection_; }
+
   // trace_steps: how many trailing steps a printed report shows (0: all;
   // default 50). The Failure always carries the whole trace.
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
@@ -85,6 +90,7 @@ class Options {
   std::uint64_t max_steps_ = 100000;
   std::size_t stack_size_ = 256 * 1024;
   bool spurious_wakeups_ = false;
+  bool race_detection_ = true;
   std::size_t trace_steps_ = 50;
 };
 
