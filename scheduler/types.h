@@ -35,8 +35,8 @@ struct ObjectRef {
 // Verdict is how an execution failed. Its values match weft::FailureKind
 // one for one (the harness checks that at compile time).
 enum class Verdict : std::uint8_t {
-  AssertionFailed, UncaughtException, Crash, Deadlock, Hang, Misuse, ReplayError, DataRace,
+  AssertionFailed, UncaughtException, Crash, Deadlock, Hang, Misuse, ReplayError, DataRace, LockOrderInversion,
 };
-inline constexpr std::uint8_t kVerdictCount = 8;
+inline constexpr std::uint8_t kVerdictCount = 9;
 
 }  // namespace weft::sched

@@ -18,6 +18,7 @@ std::string_view to_string(FailureKind kind) noexcept {
     case FailureKind::Misuse: return "Misuse";
     case FailureKind::ReplayError: return "ReplayError";
     case FailureKind::DataRace: return "DataRace";
+    case FailureKind::LockOrderInversion: return "LockOrderInversion";
   }
   return "Unknown";
 }

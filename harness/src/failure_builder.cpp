@@ -14,6 +14,7 @@ static_assert(static_cast<int>(FailureKind::Hang) == static_cast<int>(sched::Ver
 static_assert(static_cast<int>(FailureKind::Misuse) == static_cast<int>(sched::Verdict::Misuse));
 static_assert(static_cast<int>(FailureKind::ReplayError) == static_cast<int>(sched::Verdict::ReplayError));
 static_assert(static_cast<int>(FailureKind::DataRace) == static_cast<int>(sched::Verdict::DataRace));
+static_assert(static_cast<int>(FailureKind::LockOrderInversion) == static_cast<int>(sched::Verdict::LockOrderInversion));
 
 namespace {
 const char* state_name(sched::ThreadView::State s) noexcept {

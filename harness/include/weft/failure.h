@@ -19,6 +19,7 @@ enum class FailureKind : std::uint8_t {
   Misuse,              // a primitive was used against its contract
   ReplayError,         // a replay token is malformed or does not fit the body
   DataRace,            // two unordered accesses to a weft::var, one a write
+  LockOrderInversion,  // locks taken in orders that form a cycle across executions
 };
 
 // to_string(FailureKind) gives the kind's stable name, e.g. "AssertionFailed".
