@@ -58,11 +58,17 @@ struct Execution::ThreadRecord {
 
 Execution::Execution(StackPool& stacks) : stacks_(stacks) { events_.reserve(256); }
 
-Execution::~Execution() = default;
+Execution::~Execution() {
+  for (auto& t : threads_) t->fiber.retire(stacks_, slots_);
+}
 
 Execution* Execution::bound() noexcept { return tls_execution_; }
 
 bool Execution::ended(ThreadId t) const noexcept { return threads_[t]->ended; }
+
+OpKind Execution::pending_op(ThreadId t) const noexcept { return threads_[t]->op; }
+
+ObjectRef Execution::pending_object(ThreadId t) const noexcept { return threads_[t]->object; }
 
 Execution::ThreadRecord& Execution::make_thread() {
   if (thread_count_ == threads_.size()) {
@@ -85,7 +91,7 @@ Execution::ThreadRecord& Execution::make_thread() {
 ThreadId Execution::spawn(ThreadBody body) {
   ThreadRecord& t = make_thread();
   t.body = body;
-  t.fiber.start(stacks_.acquire(), &Execution::thread_main, &t);
+  t.fiber.start(stacks_, &Execution::thread_main, &t);
   strategy_->on_spawn(t.id);
   return t.id;
 }
@@ -148,7 +154,6 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
     on_fiber_ = true;
     t.fiber.resume(slots_);
     on_fiber_ = false;
-    if (t.fiber.ended()) stacks_.release(t.fiber.stack());
     if (failure_) break;
     if (!t.ended) {
       current_ = next_;
@@ -178,7 +183,6 @@ void Execution::unwind_all() {
     on_fiber_ = true;
     t.fiber.resume(slots_);
     on_fiber_ = false;
-    if (t.fiber.ended()) stacks_.release(t.fiber.stack());
   }
   current_ = kNoThread;
 }

@@ -129,6 +129,11 @@ class Execution {
   Arena& arena() noexcept { return arena_; }
   std::uint32_t thread_count() const noexcept { return thread_count_; }
   bool ended(ThreadId t) const noexcept;
+  // pending_op and pending_object: the operation thread `t` waits to
+  // perform at its scheduling point (Yield before its first step); for a
+  // strategy that looks ahead, while the execution decides.
+  OpKind pending_op(ThreadId t) const noexcept;
+  ObjectRef pending_object(ThreadId t) const noexcept;
 
   // step is the scheduling point before an operation. With a blocker the
   // caller is runnable only while it is ready, or, with a deadline, when

@@ -66,20 +66,31 @@ ThreadLocalSlots ThreadLocalSlots::of_this_thread() noexcept {
   return {&errno, &g->caught_exceptions, &g->uncaught_exceptions};
 }
 
-void Fiber::start(const Stack& stack, Entry entry, void* arg) {
-  stack_ = stack;
+void Fiber::start(StackPool& stacks, Entry entry, void* arg) {
   entry_ = entry;
   arg_ = arg;
   started_ = false;
   ended_ = false;
   saved_ = ThreadLocalState{};
+  if (live_) return;  // parked: the trampoline runs the new entry when resumed
+  stack_ = stacks.acquire();
   fake_stack_ = nullptr;
   boost::context::stack_context sctx;
-  sctx.sp = stack.top();
-  sctx.size = stack.usable();
+  sctx.sp = stack_.top();
+  sctx.size = stack_.usable();
   self_ = boost::context::fiber(
-      std::allocator_arg, boost::context::preallocated(stack.top(), stack.usable(), sctx), KeepStack{},
+      std::allocator_arg, boost::context::preallocated(stack_.top(), stack_.usable(), sctx), KeepStack{},
       [this](boost::context::fiber&& scheduler) { return trampoline(this, std::move(scheduler)); });
+  live_ = true;
+}
+
+void Fiber::retire(StackPool& stacks, const ThreadLocalSlots& slots) {
+  if (!live_) return;
+  retiring_ = true;
+  resume(slots);
+  retiring_ = false;
+  live_ = false;
+  stacks.release(stack_);
 }
 
 WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
@@ -103,8 +114,11 @@ WEFT_NO_ASAN void Fiber::suspend() {
 WEFT_NO_ASAN boost::context::fiber Fiber::trampoline(Fiber* self, boost::context::fiber&& scheduler) {
   finish_switch(nullptr, &self->back_bottom_, &self->back_size_);
   self->back_ = std::move(scheduler);
-  self->entry_(self->arg_);
-  self->ended_ = true;
+  while (!self->retiring_) {
+    self->entry_(self->arg_);
+    self->ended_ = true;
+    self->suspend();  // parked until the next start() and resume(), or retire()
+  }
   // The last switch away frees the fiber's fake stack: no save slot.
   start_switch(nullptr, self->back_bottom_, self->back_size_);
   return std::move(self->back_);

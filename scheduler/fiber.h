@@ -37,6 +37,10 @@ struct ThreadLocalSlots {
   }
 };
 
+// A Fiber outlives the weft threads it runs: when an entry returns, the
+// fiber parks, and the next start() runs the next entry on the same stack
+// and Boost.Context fiber, so executions create no fibers in steady state.
+// retire() lets a parked fiber return, so no fiber is destroyed suspended.
 class Fiber {
  public:
   using Entry = void (*)(void*);
@@ -46,9 +50,12 @@ class Fiber {
   Fiber& operator=(const Fiber&) = delete;
   ~Fiber() = default;
 
-  // start prepares entry(arg) to run on `stack` at the first resume(). The
-  // previous run, if any, must have ended.
-  void start(const Stack& stack, Entry entry, void* arg);
+  // start prepares entry(arg) to run at the next resume(), taking a stack
+  // from `stacks` the first time. The previous entry, if any, must have ended.
+  void start(StackPool& stacks, Entry entry, void* arg);
+  // retire ends a parked fiber and gives its stack back; `slots` are this OS
+  // thread's.
+  void retire(StackPool& stacks, const ThreadLocalSlots& slots);
   // resume switches from the scheduler into the fiber and returns when the
   // fiber suspends or its entry returns; `slots` are this OS thread's.
   void resume(const ThreadLocalSlots& slots);
@@ -69,7 +76,9 @@ class Fiber {
   Stack stack_;
   ThreadLocalState saved_;       // the fiber's own runtime state while it is suspended
   bool started_ = false;
-  bool ended_ = false;
+  bool ended_ = false;           // the current entry returned (the fiber is parked)
+  bool live_ = false;            // a Boost.Context fiber exists on stack_
+  bool retiring_ = false;        // the next resume ends the fiber
   // AddressSanitizer's view of the switch: the fiber's fake stack while it
   // is suspended, and the scheduler's stack bounds while the fiber runs.
   void* fake_stack_ = nullptr;
