@@ -9,9 +9,9 @@ namespace {
 
 constexpr Sample kSamples[] = {
     {"lost_update", "two threads increment a counter with read-then-write; an increment is lost",
-     &lost_update::buggy, &lost_update::fixed, FailureKind::AssertionFailed},
+     &lost_update::buggy, &lost_update::fixed, FailureKind::AssertionFailed, /*race_detection=*/false},
     {"check_then_act", "two withdrawals both pass the balance check before either withdraws",
-     &check_then_act::buggy, &check_then_act::fixed, FailureKind::AssertionFailed},
+     &check_then_act::buggy, &check_then_act::fixed, FailureKind::AssertionFailed, /*race_detection=*/false},
     {"lock_order_deadlock", "two threads lock the same two mutexes in opposite orders",
      &lock_order_deadlock::buggy, &lock_order_deadlock::fixed, FailureKind::Deadlock},
     {"missed_notify", "a condition-variable wait without a predicate misses an earlier notify",
@@ -21,6 +21,12 @@ constexpr Sample kSamples[] = {
     {"worker_pool_early_collect", "a collector reads the results after one worker is done, not all",
      &worker_pool_early_collect::buggy, &worker_pool_early_collect::fixed,
      FailureKind::AssertionFailed},
+    {"racy_counter", "two threads increment a counter without a lock; the check passes, the accesses race",
+     &racy_counter::buggy, &racy_counter::fixed, FailureKind::DataRace},
+    {"relaxed_publication", "a payload is published through a flag with relaxed store and load",
+     &relaxed_publication::buggy, &relaxed_publication::fixed, FailureKind::DataRace},
+    {"three_lock_inversion", "three threads take three locks in a cycle; all hold their first only in rare schedules",
+     &three_lock_inversion::buggy, &three_lock_inversion::fixed, FailureKind::Deadlock},
 };
 
 }  // namespace

@@ -23,7 +23,8 @@ using weft::samples::Sample;
 constexpr std::uint64_t kIterations = 10000;
 
 // demo runs one sample and says whether it behaved as documented.
-bool demo(const Sample& sample, const weft::Options& options) {
+bool demo(const Sample& sample, weft::Options options) {
+  options.race_detection(sample.race_detection);
   std::cout << "=== " << sample.name << " ===\n"
             << "hazard: " << sample.hazard << "\n\n";
 

@@ -19,6 +19,10 @@ struct Sample {
   void (*buggy)();
   void (*fixed)();
   weft::FailureKind expected;  // what explore reports for `buggy`
+  // race_detection: explore this sample with the race detector on. Off for
+  // samples whose bug is a wrong outcome reached through a data race, which
+  // the detector would report first as a DataRace.
+  bool race_detection = true;
 };
 
 // all lists every sample, in the order a reader should meet them.
@@ -31,5 +35,8 @@ namespace lock_order_deadlock { void buggy(); void fixed(); }
 namespace missed_notify { void buggy(); void fixed(); }
 namespace bounded_buffer_if { void buggy(); void fixed(); }
 namespace worker_pool_early_collect { void buggy(); void fixed(); }
+namespace racy_counter { void buggy(); void fixed(); }
+namespace relaxed_publication { void buggy(); void fixed(); }
+namespace three_lock_inversion { void buggy(); void fixed(); }
 
 }  // namespace weft::samples

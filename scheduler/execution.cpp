@@ -272,15 +272,13 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
 
 StepResult Execution::release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker) {
   if (aborting_) return StepResult::Aborted;
-  ThreadRecord& me = *threads_[current_];
-  me.unwind_deferred = true;
+  const UnwindDeferral deferral(*this);
   StepResult r = StepResult::Aborted;
   try {
     r = step(op, object, where, blocker);
   } catch (const Unwind&) {
     // Never thrown while deferred; caught so that no path can terminate.
   }
-  me.unwind_deferred = false;
   return r;
 }
 
@@ -296,6 +294,13 @@ void Execution::clear_pending(ThreadRecord& t) noexcept {
   t.blocker = {};
   t.deadline = kNever;
 }
+
+Execution::UnwindDeferral::UnwindDeferral(Execution& x) noexcept
+    : x_(x), saved_(x.threads_[x.current_]->unwind_deferred) {
+  x.threads_[x.current_]->unwind_deferred = true;
+}
+
+Execution::UnwindDeferral::~UnwindDeferral() { x_.threads_[x_.current_]->unwind_deferred = saved_; }
 
 bool Execution::may_unwind() const noexcept {
   return on_fiber_ && current_ < thread_count_ && !threads_[current_]->unwind_deferred &&

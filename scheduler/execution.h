@@ -158,6 +158,21 @@ class Execution {
   // fail ends the execution with a failure (the first one counts) and
   // throws Unwind when the caller can take it.
   void fail(Verdict verdict, std::string message, Location where = {});
+  // UnwindDeferral keeps the running thread from being unwound by an
+  // exception for its lifetime, as release_step does: for user code weft
+  // calls that must not throw (a barrier's completion function).
+  class UnwindDeferral {
+   public:
+    explicit UnwindDeferral(Execution& x) noexcept;
+    UnwindDeferral(const UnwindDeferral&) = delete;
+    UnwindDeferral& operator=(const UnwindDeferral&) = delete;
+    ~UnwindDeferral();
+
+   private:
+    Execution& x_;
+    bool saved_;
+  };
+
   // fail_later records a failure without throwing (for destructors); the
   // failing thread unwinds at its next scheduling point.
   void fail_later(Verdict verdict, std::string message, Location where = {});

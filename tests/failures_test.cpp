@@ -260,7 +260,8 @@ const FailureCase kCases[] = {
     {"AssertWithMessage", FailureKind::AssertionFailed, assert_with_message,
      {"WEFT_ASSERT(answer == 42) failed: the answer is 41"}},
     {"AssertAfterLostUpdate", FailureKind::AssertionFailed, assert_after_lost_update,
-     {"WEFT_ASSERT(counter.get() == 2) failed: an increment was lost"}},
+     {"WEFT_ASSERT(counter.get() == 2) failed: an increment was lost"},
+     weft::Options{}.race_detection(false)},
     {"ThrowInBody", FailureKind::UncaughtException, throw_in_body,
      {"T0 threw std::runtime_error: boom in the body"}},
     {"ThrowInThread", FailureKind::UncaughtException, throw_in_thread,
@@ -420,7 +421,7 @@ TEST(AssertionFailed, PointsAtTheAssertAndTheThreadThatRanIt) {
 }
 
 TEST(AssertionFailed, LostUpdateTraceShowsTheInterleavedAccesses) {
-  const weft::Report r = weft::explore(assert_after_lost_update);
+  const weft::Report r = weft::explore(assert_after_lost_update, weft::Options{}.race_detection(false));
   ASSERT_FALSE(r.ok());
   int reads_of_zero = 0;
   for (const weft::TraceStep& s : r.failure->trace)
@@ -541,7 +542,7 @@ void fixed_update() {
 }
 
 TEST(ReplayError, ATokenReplayedOnABodyThatNoLongerFailsSaysSo) {
-  const weft::Report found = weft::explore(assert_after_lost_update);
+  const weft::Report found = weft::explore(assert_after_lost_update, weft::Options{}.race_detection(false));
   ASSERT_FALSE(found.ok());
   const weft::Report r = weft::replay(found.failure->token, fixed_update);
   ASSERT_FALSE(r.ok());

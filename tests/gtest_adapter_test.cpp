@@ -58,11 +58,11 @@ WEFT_TEST_WITH(Adapter, OptionsOfYourOwn, weft::Options{}.iterations(10).strateg
 }
 
 TEST(Adapter, FailingBodyFailsTheTestWithReportAndReplayCommand) {
-  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(lost_update, weft::Options{}.iterations(5000)),
+  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(lost_update, weft::Options{}.iterations(5000).race_detection(false)),
                           "WEFT_REPLAY=w1.");
-  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(lost_update, weft::Options{}.iterations(5000)),
+  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(lost_update, weft::Options{}.iterations(5000).race_detection(false)),
                           "--gtest_filter=Adapter.FailingBodyFailsTheTestWithReportAndReplayCommand");
-  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(lost_update, weft::Options{}.iterations(5000)),
+  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(lost_update, weft::Options{}.iterations(5000).race_detection(false)),
                           "weft: AssertionFailed");
 }
 
@@ -75,7 +75,7 @@ TEST(Adapter, GoogleTestAssertionInsideTheBodyFailsTheExecution) {
     b.join();
     EXPECT_EQ(x.get(), 2);
   };
-  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(body, weft::Options{}.iterations(5000)),
+  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(body, weft::Options{}.iterations(5000).race_detection(false)),
                           "GoogleTest assertion failed");
   // And through explore directly, with the interceptor of run_test absent,
   // it is an ordinary gtest failure of the enclosing test: run_test is the
@@ -93,7 +93,7 @@ TEST(Adapter, FatalAssertionInsideAThreadEndsTheExecution) {
     a.join();
     b.join();
   };
-  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(body, weft::Options{}.iterations(5000)), "both increments seen");
+  EXPECT_NONFATAL_FAILURE(weft::testing::run_test(body, weft::Options{}.iterations(5000).race_detection(false)), "both increments seen");
 }
 
 TEST(Adapter, EnvironmentOverridesIterations) {

@@ -95,7 +95,7 @@ TEST_P(MutexTest, TheSameCounterWithoutTheMutexLosesAnUpdate) {
         b.join();
         WEFT_ASSERT(counter.get() == 2);
       },
-      options(2000));
+      options(2000).race_detection(false));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.failure->kind, weft::FailureKind::AssertionFailed);
 }

@@ -19,13 +19,15 @@ namespace {
 
 using weft::samples::Sample;
 
-weft::Options buggy_options() { return weft::Options{}.iterations(10000); }
+weft::Options buggy_options(const Sample& sample) {
+  return weft::Options{}.iterations(10000).race_detection(sample.race_detection);
+}
 
 class SamplesTest : public ::testing::TestWithParam<Sample> {};
 
 TEST_P(SamplesTest, BugIsFoundWithExpectedKind) {
   const Sample& sample = GetParam();
-  const weft::Report report = weft::explore(sample.buggy, buggy_options());
+  const weft::Report report = weft::explore(sample.buggy, buggy_options(sample));
   ASSERT_FALSE(report.ok()) << "no failure in " << report.executions << " executions";
   EXPECT_EQ(report.failure->kind, sample.expected) << report.failure->to_string();
   EXPECT_FALSE(report.failure->token.empty());
@@ -49,7 +51,7 @@ TEST_P(SamplesTest, FixedTwinPassesUnderRandom) {
 
 TEST_P(SamplesTest, ReplayGivesIdenticalFailure) {
   const Sample& sample = GetParam();
-  const weft::Report found = weft::explore(sample.buggy, buggy_options());
+  const weft::Report found = weft::explore(sample.buggy, buggy_options(sample));
   ASSERT_FALSE(found.ok());
   const weft::Failure& original = *found.failure;
 
@@ -68,7 +70,7 @@ TEST_P(SamplesTest, ReplayGivesIdenticalFailure) {
 
 TEST_P(SamplesTest, SameSeedGivesSameFailure) {
   const Sample& sample = GetParam();
-  const weft::Options options = buggy_options().seed(42);
+  const weft::Options options = buggy_options(sample).seed(42);
   const weft::Report first = weft::explore(sample.buggy, options);
   const weft::Report second = weft::explore(sample.buggy, options);
   ASSERT_FALSE(first.ok());

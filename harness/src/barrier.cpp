@@ -53,7 +53,12 @@ BarrierBase::arrival_token BarrierBase::arrive(std::ptrdiff_t update, bool drop,
   if (drop) ++s.dropped;
   record_op(*x, op, s.ref, where);
   if (s.arrived == s.expected) {
-    completion_(context_);
+    {
+      // The completion function is noexcept, as std::barrier requires: a
+      // failure found inside it unwinds the thread after it returns.
+      const Execution::UnwindDeferral deferral(*x);
+      completion_(context_);
+    }
     s.expected -= s.dropped;
     s.dropped = 0;
     s.arrived = 0;

@@ -2,9 +2,12 @@
 
 #include "weft/explore.h"
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <ostream>
 
+#include "checkers/lock_order.h"
 #include "checkers/race_detector.h"
 #include "crash_handler.h"
 #include "failure_builder.h"
@@ -12,7 +15,9 @@
 #include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
 #include "scheduler/replay_strategy.h"
+#include "scheduler/rng.h"
 #include "scheduler/schedule.h"
+#include "scheduler/steer_strategy.h"
 
 namespace weft {
 
@@ -38,6 +43,63 @@ Report replay_error(std::string message) {
   return r;
 }
 
+// kConfirmBudget bounds the executions spent confirming a lock-order cycle.
+constexpr std::uint64_t kConfirmBudget = 2000;
+// kMaxSteers bounds the steered decisions of one confirming execution.
+constexpr std::uint64_t kMaxSteers = 1000;
+
+// waits_for_locks: did the deadlock leave two threads or more waiting for locks?
+bool waits_for_locks(const sched::FailureRecord& deadlock) {
+  const auto on_lock = [](const sched::ThreadView& v) {
+    return v.state == sched::ThreadView::State::Blocked &&
+           (v.object.kind == sched::ObjectKind::Mutex || v.object.kind == sched::ObjectKind::SharedMutex);
+  };
+  return std::count_if(deadlock.threads.begin(), deadlock.threads.end(), on_lock) >= 2;
+}
+
+// confirm_lock_order runs up to min(kConfirmBudget, iterations) further
+// executions, numbered on from the exploration's, steered towards `cycle`:
+// a thread about to take the second lock of one of its edges while holding
+// the first waits while another thread can run. The first Deadlock ends it
+// (said to confirm the cycle when two threads or more wait for locks);
+// other failures are passed over, since steering starves threads (a spin
+// loop may hang). Returns the Deadlock, or a LockOrderInversion naming the
+// cycle, which no single schedule shows and so has no token.
+Failure confirm_lock_order(sched::Execution& execution, const checkers::LockOrderGraph& graph,
+                           const checkers::LockCycle& cycle, const sched::Config& config,
+                           const std::function<void()>& body, const Options& options, Report& report) {
+  sched::RandomStrategy base(sched::splitmix64(options.seed() ^ 0x6c6f636b6f726472u));
+  sched::SteerStrategy steer(
+      base,
+      [&](sched::ThreadId t) {
+        return graph.closes_edge(cycle, t, execution.pending_op(t), execution.pending_object(t));
+      },
+      kMaxSteers);
+  const std::uint64_t budget = std::min(kConfirmBudget, options.iterations());
+  const std::uint64_t first = report.executions;
+  for (std::uint64_t i = first; i < first + budget; ++i) {
+    execution.run(steer, config, i, body_of(body));
+    report.executions = i + 1;
+    const sched::FailureRecord* found = execution.failure();
+    if (found && found->verdict == sched::Verdict::Deadlock) {
+      Failure f = detail::build_failure(execution, i, options.trace_steps());
+      f.message = (waits_for_locks(*found) ? "confirmed lock-order inversion: "
+                                           : "found while confirming a lock-order inversion: ") +
+                  f.message;
+      return f;
+    }
+  }
+  Failure f;
+  f.kind = FailureKind::LockOrderInversion;
+  f.message = "lock-order inversion: " +
+              checkers::describe_cycle(cycle, ", a potential deadlock not confirmed in " + std::to_string(budget) +
+                                                  " further executions steered towards it (no schedule "
+                                                  "deadlocked, so there is no replay token)");
+  f.execution = cycle.execution;
+  f.trace_tail = options.trace_steps();
+  return f;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
@@ -55,6 +117,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
   const sched::Config config{options.max_steps(), options.spurious_wakeups(), options.race_detection()};
   checkers::RaceDetector races;
   if (config.race_detection) execution.observe(&races);
+  checkers::LockOrderGraph lock_order;
+  if (options.lock_order()) execution.observe(&lock_order);
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
@@ -62,8 +126,12 @@ Report explore(const std::function<void()>& body, const Options& options) {
     report.executions = i + 1;
     if (execution.failure()) {
       report.failure = detail::build_failure(execution, i, options.trace_steps());
-      break;
+      return report;
     }
+  }
+  if (options.lock_order()) {
+    if (const std::optional<checkers::LockCycle> cycle = lock_order.find_cycle())
+      report.failure = confirm_lock_order(execution, lock_order, *cycle, config, body, options, report);
   }
   return report;
 }

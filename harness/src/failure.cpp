@@ -67,7 +67,11 @@ std::string Failure::trace_text(std::size_t last) const {
 
 std::string Failure::to_string() const {
   std::ostringstream out;
-  out << "weft: " << weft::to_string(kind) << " in execution " << execution << " at step " << step << '\n';
+  out << "weft: " << weft::to_string(kind);
+  if (kind == FailureKind::LockOrderInversion && trace.empty())  // seen across executions, not at one step
+    out << " across executions, complete in execution " << execution << '\n';
+  else
+    out << " in execution " << execution << " at step " << step << '\n';
   std::istringstream lines(message);
   for (std::string line; std::getline(lines, line);) out << "  " << line << '\n';
   if (!threads.empty()) {

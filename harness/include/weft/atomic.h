@@ -104,13 +104,15 @@ class atomic {
   }
 
   // Arithmetic and bitwise read-modify-writes for integers; additive ones
-  // for pointers (in elements, as std does).
-  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  // for floating-point types and for pointers (in elements, as std does).
+  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U> ||
+                                                  std::is_floating_point_v<U>>>
   T fetch_add(difference_type_of<U> arg, std::memory_order order = std::memory_order_seq_cst,
               source_location where = source_location::current()) {
     return rmw(detail::AtomicOp::FetchAdd, order, where, [arg](T v) { return static_cast<T>(v + arg); });
   }
-  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U> ||
+                                                  std::is_floating_point_v<U>>>
   T fetch_sub(difference_type_of<U> arg, std::memory_order order = std::memory_order_seq_cst,
               source_location where = source_location::current()) {
     return rmw(detail::AtomicOp::FetchSub, order, where, [arg](T v) { return static_cast<T>(v - arg); });
@@ -139,9 +141,11 @@ class atomic {
   T operator--() { return fetch_sub(1, std::memory_order_seq_cst, unknown()) - 1; }
   template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
   T operator--(int) { return fetch_sub(1, std::memory_order_seq_cst, unknown()); }
-  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U> ||
+                                                  std::is_floating_point_v<U>>>
   T operator+=(difference_type_of<U> arg) { return fetch_add(arg, std::memory_order_seq_cst, unknown()) + arg; }
-  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  template <class U = T, class = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U> ||
+                                                  std::is_floating_point_v<U>>>
   T operator-=(difference_type_of<U> arg) { return fetch_sub(arg, std::memory_order_seq_cst, unknown()) - arg; }
   template <class U = T, class = std::enable_if_t<std::is_integral_v<U>>>
   T operator&=(T arg) { return fetch_and(arg, std::memory_order_seq_cst, unknown()) & arg; }

@@ -55,8 +55,10 @@ struct ThreadSnapshot {
 struct Failure {
   FailureKind kind = FailureKind::AssertionFailed;
   std::string message;
-  std::string token;                     // replays this failure; see weft::replay
-  std::uint64_t execution = 0;           // number of the failing execution, from 1 (Report::executions)
+  std::string token;                     // replays this failure; see weft::replay. Empty for a
+                                         // LockOrderInversion, which no single schedule shows
+  std::uint64_t execution = 0;           // number of the failing execution, from 1 (Report::executions);
+                                         // for a LockOrderInversion, the one that completed the cycle
   std::uint64_t step = 0;                // scheduling decision at which it failed
   std::vector<ThreadSnapshot> threads;
   std::vector<TraceStep> trace;          // every step of the failing execution

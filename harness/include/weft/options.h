@@ -73,6 +73,14 @@ class Options {
   Options& race_detection(bool on) noexcept { race_detection_ = on; return *this; }
   bool race_detection() const noexcept { return race_detection_; }
 
+  // lock_order: record, across all executions, which locks each thread held
+  // while it took another, and report a cycle (locks taken in opposite
+  // orders, with no common gate lock) as a potential deadlock even when no
+  // explored schedule deadlocked: first by looking for a schedule that does
+  // deadlock (a Deadlock), else as a LockOrderInversion (default on).
+  Options& lock_order(bool on) noexcept { lock_order_ = on; return *this; }
+  bool lock_order() const noexcept { return lock_order_; }
+
   // trace_steps: how many trailing steps a printed report shows (0: all;
   // default 50). The Failure always carries the whole trace.
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
@@ -91,6 +99,7 @@ class Options {
   std::size_t stack_size_ = 256 * 1024;
   bool spurious_wakeups_ = false;
   bool race_detection_ = true;
+  bool lock_order_ = true;
   std::size_t trace_steps_ = 50;
 };
 
