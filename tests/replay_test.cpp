@@ -177,3 +177,23 @@ TEST_P(CrossProcess, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Replay, CrossProcess, ::testing::Values("lost_update", "lock_order", "notify_choice"));
+
+// The contract's own example: the lost update on an atomic load and store,
+// found by pct(3) and replayed to the identical failure.
+TEST(Replay, TheContractExample) {
+  auto body = [] {
+    weft::atomic<int> x{0};
+    weft::thread a([&] { int v = x.load(); x.store(v + 1); });
+    weft::thread b([&] { int v = x.load(); x.store(v + 1); });
+    a.join();
+    b.join();
+    WEFT_ASSERT(x.load() == 2);
+  };
+  const weft::Report r =
+      weft::explore(body, weft::Options{}.strategy(weft::Strategy::pct(3)).iterations(10'000).seed(7));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::AssertionFailed);
+  const weft::Report again = weft::replay(r.failure->token, body);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(*again.failure, *r.failure);
+}

@@ -11,7 +11,7 @@ WEFT_TEST(Consumer, UsesWeft) {
   WEFT_ASSERT(x.get() == 2);
 }
 
-TEST(Consumer, FindsALostUpdate) {
+TEST(Consumer, FindsTheRaceBehindALostUpdate) {
   const weft::Report r = weft::explore([] {
     weft::var<int> x{0};
     weft::thread a([&] { x.set(x.get() + 1); });
@@ -20,5 +20,5 @@ TEST(Consumer, FindsALostUpdate) {
     WEFT_ASSERT(x.get() == 2);
   });
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.failure->kind, weft::FailureKind::AssertionFailed);
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::DataRace);
 }
