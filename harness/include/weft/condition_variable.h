@@ -32,6 +32,15 @@ class CondvarBase {
   // wait_on releases `m` and enqueues the caller in one step, then blocks
   // and re-acquires `m`; true unless the deadline passed first.
   bool wait_on(MutexBase& m, std::int64_t deadline, source_location where);
+  // wait_while waits once at a time with `wait_once` (false: the deadline
+  // passed) until `pred` holds; the predicate decides the result, as std says.
+  template <class WaitOnce, class Predicate>
+  static bool wait_while(WaitOnce wait_once, Predicate& pred) {
+    while (!pred()) {
+      if (!wait_once()) return pred();
+    }
+    return true;
+  }
   // enqueue and block_enqueued split the wait for locks weft does not know.
   void enqueue(source_location where);
   bool block_enqueued(std::int64_t deadline, source_location where);
@@ -67,10 +76,7 @@ class condition_variable : public detail::CondvarBase {
   bool wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<Clock, Duration>& when,
                   Predicate pred, source_location where = source_location::current()) {
     const std::int64_t deadline = detail::deadline_of(when);
-    while (!pred()) {
-      if (!wait_on(*lock.mutex(), deadline, where)) return pred();
-    }
-    return true;
+    return wait_while([&] { return wait_on(*lock.mutex(), deadline, where); }, pred);
   }
   template <class Rep, class Period>
   std::cv_status wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& span,
@@ -82,10 +88,7 @@ class condition_variable : public detail::CondvarBase {
   bool wait_for(std::unique_lock<mutex>& lock, const std::chrono::duration<Rep, Period>& span,
                 Predicate pred, source_location where = source_location::current()) {
     const std::int64_t deadline = detail::deadline_after(span);
-    while (!pred()) {
-      if (!wait_on(*lock.mutex(), deadline, where)) return pred();
-    }
-    return true;
+    return wait_while([&] { return wait_on(*lock.mutex(), deadline, where); }, pred);
   }
 };
 
@@ -119,22 +122,17 @@ class condition_variable_any : public detail::CondvarBase {
   template <class Lock, class Rep, class Period, class Predicate>
   bool wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& span, Predicate pred,
                 source_location where = source_location::current()) {
-    return wait_until_deadline(lock, detail::deadline_after(span), pred, where);
+    const std::int64_t deadline = detail::deadline_after(span);
+    return wait_while([&] { return wait_any(lock, deadline, where); }, pred);
   }
   template <class Lock, class Clock, class Duration, class Predicate>
   bool wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& when, Predicate pred,
                   source_location where = source_location::current()) {
-    return wait_until_deadline(lock, detail::deadline_of(when), pred, where);
+    const std::int64_t deadline = detail::deadline_of(when);
+    return wait_while([&] { return wait_any(lock, deadline, where); }, pred);
   }
 
  private:
-  template <class Lock, class Predicate>
-  bool wait_until_deadline(Lock& lock, std::int64_t deadline, Predicate& pred, source_location where) {
-    while (!pred()) {
-      if (!wait_any(lock, deadline, where)) return pred();
-    }
-    return true;
-  }
   template <class Lock>
   bool wait_any(Lock& lock, std::int64_t deadline, source_location where) {
     enqueue(where);
