@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "checkers/lock_order.h"
+#include "checkers/leak_checker.h"
 #include "checkers/race_detector.h"
 #include "crash_handler.h"
 #include "failure_builder.h"
@@ -115,6 +116,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
   sched::Execution execution(stacks);
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
   const sched::Config config{options.max_steps(), options.spurious_wakeups(), options.race_detection()};
+  checkers::LeakChecker leaks;
+  execution.observe(&leaks);
   checkers::RaceDetector races;
   if (config.race_detection) execution.observe(&races);
   checkers::LockOrderGraph lock_order;
@@ -145,6 +148,8 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   sched::Execution execution(stacks);
   sched::ReplayStrategy strategy(token.schedule);
   const sched::Config config{token.max_steps, token.spurious_wakeups, token.race_detection};
+  checkers::LeakChecker leaks;
+  execution.observe(&leaks);
   checkers::RaceDetector races;
   if (config.race_detection) execution.observe(&races);
   detail::CrashGuard crash_guard(options.trace_steps());

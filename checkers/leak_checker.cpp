@@ -1,0 +1,93 @@
+#include "checkers/leak_checker.h"
+
+#include <string>
+
+#include "scheduler/execution.h"
+#include "scheduler/trace.h"
+
+namespace weft::checkers {
+
+using sched::Event;
+using sched::ObjectKind;
+using sched::OpKind;
+
+namespace {
+bool is_lock(ObjectKind kind) noexcept { return kind == ObjectKind::Mutex || kind == ObjectKind::SharedMutex; }
+
+std::string at(sched::Location where) {
+  if (!where.line) return "";
+  return " (taken at " + std::string(sched::base_name(where.file)) + ":" + std::to_string(where.line) + ")";
+}
+}  // namespace
+
+void LeakChecker::begin(sched::Execution&) {
+  held_.clear();
+  spawned_.clear();
+}
+
+LeakChecker::Held* LeakChecker::find(sched::ObjectRef lock, sched::ThreadId thread, bool shared) {
+  for (Held& h : held_)
+    if (h.lock.kind == lock.kind && h.lock.index == lock.index && h.thread == thread && h.shared == shared) return &h;
+  return nullptr;
+}
+
+void LeakChecker::on_event(sched::Execution&, const Event& e) {
+  const bool failed = (e.flags & sched::kFailed) != 0;
+  switch (e.op) {
+    case OpKind::Spawn:
+      if (e.peer != sched::kNoThread) spawned_.push_back({e.peer, e.where, false});
+      return;
+    case OpKind::Join:
+    case OpKind::Detach:
+      for (Spawned& s : spawned_)
+        if (s.thread == e.object.index) s.settled = true;
+      return;
+    case OpKind::Lock:
+    case OpKind::TryLock:
+    case OpKind::LockShared:
+    case OpKind::TryLockShared: {
+      if (!is_lock(e.object.kind) || failed) return;
+      const bool shared = e.op == OpKind::LockShared || e.op == OpKind::TryLockShared;
+      if (Held* h = find(e.object, e.thread, shared)) {
+        ++h->count;
+        h->where = e.where;
+      } else {
+        held_.push_back({e.object, e.thread, shared, 1, e.where});
+      }
+      return;
+    }
+    case OpKind::Unlock:
+    case OpKind::UnlockShared: {
+      if (!is_lock(e.object.kind)) return;
+      Held* h = find(e.object, e.thread, e.op == OpKind::UnlockShared);
+      if (h && --h->count == 0) {
+        *h = held_.back();
+        held_.pop_back();
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void LeakChecker::end(sched::Execution& x) {
+  if (x.failure()) return;
+  for (const Held& h : held_) {
+    x.fail(sched::Verdict::Misuse,
+           "T" + std::to_string(h.thread) + " ended holding " + sched::object_name(h.lock) +
+               (h.shared ? " shared" : "") + at(h.where) + ": a real program's next locker would wait forever",
+           h.where);
+    return;
+  }
+  for (const Spawned& s : spawned_) {
+    if (s.settled) continue;
+    x.fail(sched::Verdict::Misuse,
+           "T" + std::to_string(s.thread) +
+               " was never joined or detached by the end of the execution (std::thread would call std::terminate)",
+           s.where);
+    return;
+  }
+}
+
+}  // namespace weft::checkers
