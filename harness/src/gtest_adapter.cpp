@@ -8,12 +8,25 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace weft::testing {
 
 namespace {
+// interned returns a copy of `file` that lives as long as the process:
+// weft keeps locations as plain pointers, as it does for __FILE__ literals,
+// but GoogleTest hands over a name it frees after the report. The set grows
+// by one entry per file with a failing assertion.
+const char* interned(const char* file) {
+  static std::mutex guard;
+  static std::set<std::string> names;
+  const std::lock_guard<std::mutex> hold(guard);
+  return names.insert(file ? file : "").first->c_str();
+}
+
 // GoogleTestInterceptor catches the results of gtest assertions made on this
 // OS thread. Inside an execution a failed one fails the execution (kind
 // AssertionFailed; a fatal ASSERT_* also returns from the function, as it
@@ -26,7 +39,7 @@ class GoogleTestInterceptor : public ::testing::ScopedFakeTestPartResultReporter
   void ReportTestPartResult(const ::testing::TestPartResult& result) override {
     if (!result.failed()) return;
     if (detail::in_execution()) {
-      const char* file = result.file_name() ? result.file_name() : "";
+      const char* file = interned(result.file_name());
       const unsigned line = result.line_number() > 0 ? static_cast<unsigned>(result.line_number()) : 0;
       detail::assertion_failed("", std::string("GoogleTest assertion failed: ") + result.summary(),
                                source_location{file, line});
