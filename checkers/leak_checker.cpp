@@ -8,12 +8,9 @@
 namespace weft::checkers {
 
 using sched::Event;
-using sched::ObjectKind;
 using sched::OpKind;
 
 namespace {
-bool is_lock(ObjectKind kind) noexcept { return kind == ObjectKind::Mutex || kind == ObjectKind::SharedMutex; }
-
 std::string at(sched::Location where) {
   if (!where.line) return "";
   return " (taken at " + std::string(sched::base_name(where.file)) + ":" + std::to_string(where.line) + ")";
@@ -32,7 +29,6 @@ LeakChecker::Held* LeakChecker::find(sched::ObjectRef lock, sched::ThreadId thre
 }
 
 void LeakChecker::on_event(sched::Execution&, const Event& e) {
-  const bool failed = (e.flags & sched::kFailed) != 0;
   switch (e.op) {
     case OpKind::Spawn:
       if (e.peer != sched::kNoThread) spawned_.push_back({e.peer, e.where, false});
@@ -46,7 +42,7 @@ void LeakChecker::on_event(sched::Execution&, const Event& e) {
     case OpKind::TryLock:
     case OpKind::LockShared:
     case OpKind::TryLockShared: {
-      if (!is_lock(e.object.kind) || failed) return;
+      if (!sched::is_lock(e.object.kind) || e.failed()) return;
       const bool shared = e.op == OpKind::LockShared || e.op == OpKind::TryLockShared;
       if (Held* h = find(e.object, e.thread, shared)) {
         ++h->count;
@@ -58,7 +54,7 @@ void LeakChecker::on_event(sched::Execution&, const Event& e) {
     }
     case OpKind::Unlock:
     case OpKind::UnlockShared: {
-      if (!is_lock(e.object.kind)) return;
+      if (!sched::is_lock(e.object.kind)) return;
       Held* h = find(e.object, e.thread, e.op == OpKind::UnlockShared);
       if (h && --h->count == 0) {
         *h = held_.back();

@@ -29,7 +29,6 @@ constexpr std::ptrdiff_t kRecent = 16;
 
 bool same_lock(ObjectRef a, ObjectRef b) noexcept { return a.kind == b.kind && a.index == b.index; }
 
-bool is_lock(ObjectKind k) noexcept { return k == ObjectKind::Mutex || k == ObjectKind::SharedMutex; }
 
 // gates_overlap: could not both threads hold their gate sets at once?
 // Both lists ascend by lock; a lock held shared by both separates nothing.
@@ -111,7 +110,7 @@ void LockOrderGraph::begin(sched::Execution& execution) {
 }
 
 void LockOrderGraph::on_event(sched::Execution&, const Event& e) {
-  if (!is_lock(e.object.kind)) return;
+  if (!sched::is_lock(e.object.kind)) return;
   if (e.thread >= held_.size()) {
     held_.resize(e.thread + 1);
     lock_ops_.resize(e.thread + 1);
@@ -121,7 +120,7 @@ void LockOrderGraph::on_event(sched::Execution&, const Event& e) {
     naming_.emplace_back(key, e.thread, lock_ops_[e.thread], reinterpret_cast<std::uintptr_t>(e.where.file),
                          e.where.line);
   ++lock_ops_[e.thread];
-  if (e.flags & sched::kFailed) return;
+  if (e.failed()) return;
   switch (e.op) {
     case OpKind::Lock: acquire(e, false, true); break;
     case OpKind::LockShared: acquire(e, true, true); break;

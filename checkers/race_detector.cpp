@@ -20,8 +20,6 @@ bool acquires(std::memory_order o) noexcept {
 bool releases(std::memory_order o) noexcept {
   return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
 }
-bool failed(const Event& e) noexcept { return (e.flags & sched::kFailed) != 0; }
-bool is_lock(ObjectKind k) noexcept { return k == ObjectKind::Mutex || k == ObjectKind::SharedMutex; }
 
 // A held lock as a sortable key: kind, shared flag, index.
 std::uint64_t lock_key(ObjectRef lock, bool shared) noexcept {
@@ -153,19 +151,19 @@ void RaceDetector::on_event(sched::Execution& x, const Event& e) {
       return;
     case OpKind::Lock:
     case OpKind::TryLock:
-      if (!is_lock(kind) || failed(e)) return;
+      if (!sched::is_lock(kind) || e.failed()) return;
       acquire(t, sync(e.object).clock);
       if (kind == ObjectKind::SharedMutex) acquire(t, sync(e.object).shared);
       hold(t, e.object, false, true);
       return;
     case OpKind::LockShared:
     case OpKind::TryLockShared:
-      if (kind != ObjectKind::SharedMutex || failed(e)) return;
+      if (kind != ObjectKind::SharedMutex || e.failed()) return;
       acquire(t, sync(e.object).clock);
       hold(t, e.object, true, true);
       return;
     case OpKind::Unlock:
-      if (!is_lock(kind)) return;
+      if (!sched::is_lock(kind)) return;
       release(e.thread, t, sync(e.object).clock);
       hold(t, e.object, false, false);
       return;
@@ -176,7 +174,7 @@ void RaceDetector::on_event(sched::Execution& x, const Event& e) {
       return;
     case OpKind::Acquire:
     case OpKind::TryAcquire:
-      if (kind == ObjectKind::Semaphore && !failed(e)) acquire(t, sync(e.object).clock);
+      if (kind == ObjectKind::Semaphore && !e.failed()) acquire(t, sync(e.object).clock);
       return;
     case OpKind::Release:
       if (kind == ObjectKind::Semaphore) release(e.thread, t, sync(e.object).clock);
@@ -186,7 +184,7 @@ void RaceDetector::on_event(sched::Execution& x, const Event& e) {
       return;
     case OpKind::Wait:
     case OpKind::TryWait:
-      if (kind == ObjectKind::Latch && !failed(e)) acquire(t, sync(e.object).clock);
+      if (kind == ObjectKind::Latch && !e.failed()) acquire(t, sync(e.object).clock);
       if (kind == ObjectKind::Barrier) on_barrier(e, t);
       return;
     case OpKind::Arrive:

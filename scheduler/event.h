@@ -31,7 +31,16 @@ inline constexpr std::uint8_t kFailed = 1;    // a try_ operation did not succee
 inline constexpr std::uint8_t kTimedOut = 2;  // a timed wait ended by its deadline
 inline constexpr std::uint8_t kSpurious = 4;  // a wait returned without a notify
 
+// is_lock says whether objects of `kind` are locks: every weft mutex, and
+// shared_mutex.
+constexpr bool is_lock(ObjectKind kind) noexcept {
+  return kind == ObjectKind::Mutex || kind == ObjectKind::SharedMutex;
+}
+
 struct Event {
+  // failed: a try_ operation that did not take effect.
+  bool failed() const noexcept { return (flags & kFailed) != 0; }
+
   std::uint64_t step = 0;
   ThreadId thread = 0;
   OpKind op = OpKind::Yield;
