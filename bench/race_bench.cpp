@@ -28,27 +28,14 @@
 #include <tuple>
 
 #include "result.h"
+#include "workloads.h"
 
 namespace {
 
 constexpr int kRounds = 500;                              // per thread
 constexpr std::uint64_t kAccessesPerExecution = 2 * kRounds * 2;  // 2 threads x (read + write)
 
-void locked_counter() {
-  weft::mutex m;
-  weft::var<int> v{0};
-  auto worker = [&] {
-    for (int i = 0; i < kRounds; ++i) {
-      std::lock_guard<weft::mutex> hold(m);
-      v.set(v.get() + 1);
-    }
-  };
-  weft::thread a(worker);
-  weft::thread b(worker);
-  a.join();
-  b.join();
-  WEFT_ASSERT(v.get() == 2 * kRounds);
-}
+constexpr auto locked_counter = &bench::locked_counter<kRounds>;
 
 bench::Measurement run(bool race_detection, std::uint64_t iterations) {
   const auto options = weft::Options{}

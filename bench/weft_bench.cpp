@@ -25,24 +25,12 @@
 #include <sstream>
 
 #include "result.h"
+#include "workloads.h"
 
 namespace {
 
-void mutex_body() {
-  weft::mutex m;
-  weft::var<int> v{0};
-  auto worker = [&] {
-    for (int i = 0; i < 5; ++i) {
-      std::lock_guard<weft::mutex> hold(m);
-      v.set(v.get() + 1);
-    }
-  };
-  weft::thread a(worker);
-  weft::thread b(worker);
-  a.join();
-  b.join();
-  WEFT_ASSERT(v.get() == 10);
-}
+// The headline workload: 2 threads x 5 x (lock, read, write, unlock).
+constexpr auto mutex_body = &bench::locked_counter<5>;
 
 void lost_update_body() {
   weft::var<int> x{0};

@@ -64,7 +64,6 @@ Execution::~Execution() {
 
 Execution* Execution::bound() noexcept { return tls_execution_; }
 
-bool Execution::ended(ThreadId t) const noexcept { return threads_[t]->ended; }
 
 OpKind Execution::pending_op(ThreadId t) const noexcept { return threads_[t]->op; }
 

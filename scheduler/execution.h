@@ -127,8 +127,6 @@ class Execution {
   bool aborting() const noexcept { return aborting_; }
   Time now() const noexcept { return now_; }
   Arena& arena() noexcept { return arena_; }
-  std::uint32_t thread_count() const noexcept { return thread_count_; }
-  bool ended(ThreadId t) const noexcept;
   // pending_op and pending_object: the operation thread `t` waits to
   // perform at its scheduling point (Yield before its first step); for a
   // strategy that looks ahead, while the execution decides.

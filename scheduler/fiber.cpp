@@ -69,8 +69,6 @@ ThreadLocalSlots ThreadLocalSlots::of_this_thread() noexcept {
 void Fiber::start(StackPool& stacks, Entry entry, void* arg) {
   entry_ = entry;
   arg_ = arg;
-  started_ = false;
-  ended_ = false;
   saved_ = ThreadLocalState{};
   if (live_) return;  // parked: the trampoline runs the new entry when resumed
   stack_ = stacks.acquire();
@@ -96,7 +94,6 @@ void Fiber::retire(StackPool& stacks, const ThreadLocalSlots& slots) {
 WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
   const ThreadLocalState scheduler_state = slots.capture();
   slots.install(saved_);
-  started_ = true;
   void* scheduler_fake_stack = nullptr;
   start_switch(&scheduler_fake_stack, stack_.base + stack_.guard, stack_.usable());
   self_ = std::move(self_).resume();
@@ -116,7 +113,6 @@ WEFT_NO_ASAN boost::context::fiber Fiber::trampoline(Fiber* self, boost::context
   self->back_ = std::move(scheduler);
   while (!self->retiring_) {
     self->entry_(self->arg_);
-    self->ended_ = true;
     self->suspend();  // parked until the next start() and resume(), or retire()
   }
   // The last switch away frees the fiber's fake stack: no save slot.

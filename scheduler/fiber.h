@@ -62,8 +62,6 @@ class Fiber {
   // suspend switches from inside the fiber back to the scheduler.
   void suspend();
 
-  bool started() const noexcept { return started_; }
-  bool ended() const noexcept { return ended_; }
   const Stack& stack() const noexcept { return stack_; }
 
  private:
@@ -75,8 +73,6 @@ class Fiber {
   void* arg_ = nullptr;
   Stack stack_;
   ThreadLocalState saved_;       // the fiber's own runtime state while it is suspended
-  bool started_ = false;
-  bool ended_ = false;           // the current entry returned (the fiber is parked)
   bool live_ = false;            // a Boost.Context fiber exists on stack_
   bool retiring_ = false;        // the next resume ends the fiber
   // AddressSanitizer's view of the switch: the fiber's fake stack while it

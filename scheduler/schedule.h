@@ -25,8 +25,6 @@ class Schedule {
   void push(std::uint32_t value, std::uint32_t bound);
 
   std::size_t choices() const noexcept { return choices_; }
-  std::size_t bit_count() const noexcept { return bit_count_; }
-  const std::vector<std::uint8_t>& bits() const noexcept { return bits_; }
 
   // width is the number of bits a choice among `bound` options takes.
   static unsigned width(std::uint32_t bound) noexcept;

@@ -35,7 +35,6 @@ class StackPool {
   // throws std::bad_alloc when the system refuses.
   Stack acquire();
   void release(Stack stack) noexcept;
-  std::size_t usable_bytes() const noexcept { return usable_; }
 
  private:
   std::size_t usable_;
