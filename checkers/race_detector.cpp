@@ -10,16 +10,11 @@ using sched::Event;
 using sched::ObjectKind;
 using sched::ObjectRef;
 using sched::OpKind;
+using sched::acquires;
+using sched::releases;
 using sched::ThreadId;
 
 namespace {
-bool acquires(std::memory_order o) noexcept {
-  return o == std::memory_order_acquire || o == std::memory_order_consume || o == std::memory_order_acq_rel ||
-         o == std::memory_order_seq_cst;
-}
-bool releases(std::memory_order o) noexcept {
-  return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
-}
 
 // A held lock as a sortable key: kind, shared flag, index.
 std::uint64_t lock_key(ObjectRef lock, bool shared) noexcept {
@@ -210,6 +205,7 @@ void RaceDetector::on_event(sched::Execution& x, const Event& e) {
     case OpKind::Wake:
     case OpKind::NotifyOne:
     case OpKind::NotifyAll:
+    case OpKind::Complete:  // the last arrival's clock stands for it (see on_barrier)
       return;
   }
 }

@@ -25,7 +25,8 @@ struct Sample {
   bool race_detection = true;
 };
 
-// all lists every sample, in the order a reader should meet them.
+// all lists every sample, in the order a reader should meet them (the
+// samples of one catalog: catalog.cpp, or tsan/catalog.cpp in TSan mode).
 std::span<const Sample> all();
 
 // The bodies, one namespace per sample file.
@@ -38,5 +39,7 @@ namespace worker_pool_early_collect { void buggy(); void fixed(); }
 namespace racy_counter { void buggy(); void fixed(); }
 namespace relaxed_publication { void buggy(); void fixed(); }
 namespace three_lock_inversion { void buggy(); void fixed(); }
+// ThreadSanitizer mode only (samples/tsan/catalog.cpp):
+namespace unprotected_vector { void buggy(); void fixed(); }
 
 }  // namespace weft::samples

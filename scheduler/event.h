@@ -21,6 +21,7 @@ enum class OpKind : std::uint8_t {
   CountDown, TryWait, Arrive, Drop,
   Load, Store, Exchange, CasSuccess, CasFailure, FetchAdd, FetchSub, FetchAnd, FetchOr, FetchXor,
   Read, Write,
+  Complete,  // a barrier's phase completed (after its completion function)
 };
 
 // ValueKind says how to print Event::value.
@@ -35,6 +36,18 @@ inline constexpr std::uint8_t kSpurious = 4;  // a wait returned without a notif
 // shared_mutex.
 constexpr bool is_lock(ObjectKind kind) noexcept {
   return kind == ObjectKind::Mutex || kind == ObjectKind::SharedMutex;
+}
+
+// acquires and releases say what an atomic operation with memory order `o`
+// takes part in: reading a release (acquire, acq_rel, seq_cst, and consume,
+// taken as acquire), or publishing what came before it (release, acq_rel,
+// seq_cst).
+constexpr bool acquires(std::memory_order o) noexcept {
+  return o == std::memory_order_acquire || o == std::memory_order_consume || o == std::memory_order_acq_rel ||
+         o == std::memory_order_seq_cst;
+}
+constexpr bool releases(std::memory_order o) noexcept {
+  return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
 }
 
 struct Event {

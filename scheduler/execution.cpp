@@ -8,6 +8,8 @@
 
 #include <cxxabi.h>
 
+#include "scheduler/tsan.h"
+
 namespace weft::sched {
 
 thread_local Execution* Execution::tls_execution_ = nullptr;
@@ -88,9 +90,10 @@ Execution::ThreadRecord& Execution::make_thread() {
 }
 
 ThreadId Execution::spawn(ThreadBody body) {
+  const tsan::Unseen unseen;
   ThreadRecord& t = make_thread();
   t.body = body;
-  t.fiber.start(stacks_, &Execution::thread_main, &t);
+  t.fiber.start(stacks_, &Execution::thread_main, &t, t.id);
   strategy_->on_spawn(t.id);
   return t.id;
 }
@@ -99,13 +102,16 @@ void Execution::thread_main(void* p) {
   auto& t = *static_cast<ThreadRecord*>(p);
   Execution& x = *t.owner;
   if (!x.aborting_) {
+    for (Tap* tap : x.taps_) tap->on_start(x, t.id);
     try {
       t.body.run(t.body.arg);
     } catch (const Unwind&) {
     } catch (const std::exception& e) {
+      const tsan::Unseen unseen;
       x.record_failure(Verdict::UncaughtException,
                        "T" + std::to_string(t.id) + " threw " + demangled(typeid(e).name()) + ": " + e.what(), t.where);
     } catch (...) {
+      const tsan::Unseen unseen;
       x.record_failure(Verdict::UncaughtException,
                        "T" + std::to_string(t.id) + " threw an exception of type " +
                            demangled(abi::__cxa_current_exception_type()->name()),
@@ -117,6 +123,7 @@ void Execution::thread_main(void* p) {
       t.body.destroy(t.body.arg);
     } catch (const Unwind&) {
     } catch (...) {
+      const tsan::Unseen unseen;
       x.record_failure(Verdict::UncaughtException,
                        "T" + std::to_string(t.id) + ": destroying its callable threw", t.where);
     }
@@ -145,6 +152,9 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   arena_.reset();
 
   observed_ = 0;
+  // Each execution is judged on its own by ThreadSanitizer too: nothing it
+  // learnt in the previous one (clocks, reported addresses) carries over.
+  tsan::forget_everything();
   strategy.begin(index);
   for (Observer* o : observers_) o->begin(*this);
   current_ = spawn(body);
@@ -241,6 +251,7 @@ ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, ThreadId c
 
 StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Blocker* blocker, Time deadline,
                            bool yielding) {
+  const tsan::Unseen unseen;
   ThreadRecord& me = *threads_[current_];
   if (observed_ < events_.size() && !observers_.empty()) notify_observers();
   if (aborting_) return abort_point();
@@ -311,18 +322,25 @@ StepResult Execution::abort_point() {
   return StepResult::Aborted;
 }
 
-Event& Execution::record(OpKind op, ObjectRef object, Location where) {
+Event& Execution::record(OpKind op, ObjectRef object, Location where, std::uint8_t flags, ThreadId peer,
+                         std::memory_order order) {
+  const tsan::Unseen unseen;
   Event& e = events_.emplace_back();
   e.step = steps_;
   e.thread = current_;
   e.op = op;
+  e.flags = flags;
+  e.order = order;
   e.object = object;
+  e.peer = peer;
   e.where = where;
+  for (Tap* tap : taps_) tap->on_record(*this, e);
   return e;
 }
 
 std::uint32_t Execution::choose(std::uint32_t bound) {
   if (bound <= 1 || aborting_) return 0;
+  const tsan::Unseen unseen;
   std::uint32_t value = 0;
   try {
     value = strategy_->pick_value(bound, steps_);
@@ -339,12 +357,16 @@ ObjectRef Execution::name_object(ObjectKind kind) noexcept {
 }
 
 void Execution::fail(Verdict verdict, std::string message, Location where) {
-  record_failure(verdict, std::move(message), where);
+  {
+    const tsan::Unseen unseen;
+    record_failure(verdict, std::move(message), where);
+  }
   aborting_ = true;
   if (may_unwind()) throw Unwind{};
 }
 
 void Execution::fail_later(Verdict verdict, std::string message, Location where) {
+  const tsan::Unseen unseen;
   record_failure(verdict, std::move(message), where);
   aborting_ = true;
 }

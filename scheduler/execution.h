@@ -99,6 +99,8 @@ class Execution {
 
   // observe adds an observer for every later execution; it must outlive them.
   void observe(Observer* observer) { observers_.push_back(observer); }
+  // tap adds a tap for every later execution; it must outlive them.
+  void tap(Tap* tap) { taps_.push_back(tap); }
 
   // run performs execution number `index` of `body` (as thread 0) under
   // `strategy`, until every thread ended or the execution failed. It leaves
@@ -143,9 +145,10 @@ class Execution {
   // When the execution is ending it returns Aborted and the thread unwinds
   // at its next ordinary step.
   StepResult release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker = nullptr);
-  // record appends the event of an operation that took effect and returns
-  // it for the caller to add values and flags.
-  Event& record(OpKind op, ObjectRef object, Location where);
+  // record appends the event of an operation that took effect, shows it to
+  // the taps, and returns it for the caller to add values.
+  Event& record(OpKind op, ObjectRef object, Location where, std::uint8_t flags = 0, ThreadId peer = kNoThread,
+                std::memory_order order = std::memory_order_seq_cst);
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
   std::uint32_t choose(std::uint32_t bound);
@@ -226,6 +229,7 @@ class Execution {
   std::vector<ThreadId> runnable_;   // scratch for decide(), one slot per thread record
   std::vector<Event> events_;
   std::vector<Observer*> observers_;
+  std::vector<Tap*> taps_;
   std::size_t observed_ = 0;         // events_[0, observed_) were shown to the observers
   Schedule schedule_;
   Arena arena_;

@@ -2,7 +2,10 @@
 
 #include <cerrno>
 #include <memory>
+#include <string>
 #include <utility>
+
+#include "scheduler/tsan.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -66,12 +69,15 @@ ThreadLocalSlots ThreadLocalSlots::of_this_thread() noexcept {
   return {&errno, &g->caught_exceptions, &g->uncaught_exceptions};
 }
 
-void Fiber::start(StackPool& stacks, Entry entry, void* arg) {
+void Fiber::start(StackPool& stacks, Entry entry, void* arg, unsigned slot) {
   entry_ = entry;
   arg_ = arg;
   saved_ = ThreadLocalState{};
   if (live_) return;  // parked: the trampoline runs the new entry when resumed
   stack_ = stacks.acquire();
+  // After the stack exists: TSan takes its allocation as a write by the
+  // creator, which the new context inherits.
+  if (tsan::present()) tsan_fiber_ = tsan::create_fiber(("weft T" + std::to_string(slot)).c_str());
   fake_stack_ = nullptr;
   boost::context::stack_context sctx;
   sctx.sp = stack_.top();
@@ -88,6 +94,8 @@ void Fiber::retire(StackPool& stacks, const ThreadLocalSlots& slots) {
   resume(slots);
   retiring_ = false;
   live_ = false;
+  tsan::destroy_fiber(tsan_fiber_);
+  tsan_fiber_ = nullptr;
   stacks.release(stack_);
 }
 
@@ -96,14 +104,21 @@ WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
   slots.install(saved_);
   void* scheduler_fake_stack = nullptr;
   start_switch(&scheduler_fake_stack, stack_.base + stack_.guard, stack_.usable());
+  if (tsan_fiber_) {
+    tsan_back_ = tsan::current_fiber();
+    tsan::switch_to(tsan_fiber_, false);
+  }
   self_ = std::move(self_).resume();
   finish_switch(scheduler_fake_stack, nullptr, nullptr);
   saved_ = slots.capture();
   slots.install(scheduler_state);
 }
 
-WEFT_NO_ASAN void Fiber::suspend() {
+WEFT_NO_ASAN void Fiber::suspend(bool ended) {
   start_switch(&fake_stack_, back_bottom_, back_size_);
+  // A switch that synchronized would order every fiber's steps after the
+  // steps of those that ran before it, and hide every race.
+  tsan::switch_to(tsan_back_, ended);
   back_ = std::move(back_).resume();
   finish_switch(fake_stack_, &back_bottom_, &back_size_);
 }
@@ -113,10 +128,12 @@ WEFT_NO_ASAN boost::context::fiber Fiber::trampoline(Fiber* self, boost::context
   self->back_ = std::move(scheduler);
   while (!self->retiring_) {
     self->entry_(self->arg_);
-    self->suspend();  // parked until the next start() and resume(), or retire()
+    self->suspend(true);  // parked until the next start() and resume(), or retire()
   }
-  // The last switch away frees the fiber's fake stack: no save slot.
+  // The last switch away frees the fiber's fake stack: no save slot. Its
+  // stack is reused or unmapped next: whoever does that comes after it.
   start_switch(nullptr, self->back_bottom_, self->back_size_);
+  tsan::switch_to(self->tsan_back_, true);
   return std::move(self->back_);
 }
 

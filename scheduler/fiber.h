@@ -52,7 +52,9 @@ class Fiber {
 
   // start prepares entry(arg) to run at the next resume(), taking a stack
   // from `stacks` the first time. The previous entry, if any, must have ended.
-  void start(StackPool& stacks, Entry entry, void* arg);
+  // `slot` names the fiber for ThreadSanitizer ("weft T<slot>"): a fiber
+  // always runs the weft thread of the same number.
+  void start(StackPool& stacks, Entry entry, void* arg, unsigned slot);
   // retire ends a parked fiber and gives its stack back; `slots` are this OS
   // thread's.
   void retire(StackPool& stacks, const ThreadLocalSlots& slots);
@@ -60,12 +62,15 @@ class Fiber {
   // fiber suspends or its entry returns; `slots` are this OS thread's.
   void resume(const ThreadLocalSlots& slots);
   // suspend switches from inside the fiber back to the scheduler.
-  void suspend();
+  void suspend() { suspend(false); }
 
   const Stack& stack() const noexcept { return stack_; }
 
  private:
   static boost::context::fiber trampoline(Fiber* self, boost::context::fiber&& scheduler);
+  // suspend(true) also tells ThreadSanitizer that the scheduler continues
+  // what the fiber did: only when an entry has ended.
+  void suspend(bool ended);
 
   boost::context::fiber self_;   // the fiber's continuation while it is suspended
   boost::context::fiber back_;   // the scheduler's continuation while the fiber runs
@@ -80,6 +85,10 @@ class Fiber {
   void* fake_stack_ = nullptr;
   const void* back_bottom_ = nullptr;
   std::size_t back_size_ = 0;
+  // ThreadSanitizer's contexts (null without its runtime): the fiber's own,
+  // and the scheduler's while the fiber runs.
+  void* tsan_fiber_ = nullptr;
+  void* tsan_back_ = nullptr;
 };
 
 }  // namespace weft::sched

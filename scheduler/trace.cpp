@@ -58,6 +58,7 @@ const char* verb(OpKind op) noexcept {
     case OpKind::FetchXor: return "fetch_xor";
     case OpKind::Read: return "read";
     case OpKind::Write: return "write";
+    case OpKind::Complete: return "complete";
   }
   return "op";
 }

@@ -8,6 +8,7 @@
 namespace weft::detail {
 
 void assertion_failed(const char* expression, std::string message, source_location where) {
+  const sched::tsan::Unseen unseen;
   std::string text = *expression ? std::string("WEFT_ASSERT(") + expression + ") failed" : std::string();
   if (!message.empty()) text += (text.empty() ? "" : ": ") + message;
   if (Execution* x = Execution::active()) {

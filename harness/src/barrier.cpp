@@ -36,6 +36,7 @@ BarrierBase::arrival_token BarrierBase::arrive(std::ptrdiff_t update, source_loc
 }
 
 BarrierBase::arrival_token BarrierBase::arrive(std::ptrdiff_t update, bool drop, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft::barrier::arrive outside weft::explore or weft::replay");
   auto& s = state_of<BarrierState>(*x, slot_, ObjectKind::Barrier, expected_);
@@ -57,8 +58,10 @@ BarrierBase::arrival_token BarrierBase::arrive(std::ptrdiff_t update, bool drop,
       // The completion function is noexcept, as std::barrier requires: a
       // failure found inside it unwinds the thread after it returns.
       const Execution::UnwindDeferral deferral(*x);
+      const sched::tsan::Seen seen;  // the completion function is the user's code
       completion_(context_);
     }
+    if (!x->aborting()) record_op(*x, OpKind::Complete, s.ref, where);
     s.expected -= s.dropped;
     s.dropped = 0;
     s.arrived = 0;
@@ -68,6 +71,7 @@ BarrierBase::arrival_token BarrierBase::arrive(std::ptrdiff_t update, bool drop,
 }
 
 void BarrierBase::wait(arrival_token&& token, source_location where) const {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft::barrier::wait outside weft::explore or weft::replay");
   auto& s = state_of<BarrierState>(*x, slot_, ObjectKind::Barrier, expected_);

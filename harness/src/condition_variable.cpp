@@ -66,6 +66,7 @@ bool block_self(Execution& x, CondvarState& cv, std::int64_t deadline, source_lo
 }  // namespace
 
 CondvarBase::~CondvarBase() {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   if (auto* cv = bound_state<CondvarState>(*x, slot_); cv && !cv->waiting.empty())
@@ -74,6 +75,7 @@ CondvarBase::~CondvarBase() {
 }
 
 bool CondvarBase::wait_on(MutexBase& mutex, std::int64_t deadline, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution& x = require_execution("condition_variable::wait");
   auto& cv = state_of<CondvarState>(x, slot_, ObjectKind::Condvar);
   MutexState& m = MutexAccess::state(x, mutex);
@@ -96,6 +98,7 @@ bool CondvarBase::wait_on(MutexBase& mutex, std::int64_t deadline, source_locati
 }
 
 void CondvarBase::enqueue(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution& x = require_execution("condition_variable_any::wait");
   auto& cv = state_of<CondvarState>(x, slot_, ObjectKind::Condvar);
   if (x.step(OpKind::Wait, cv.ref, at(where)) == StepResult::Aborted) return;
@@ -103,11 +106,13 @@ void CondvarBase::enqueue(source_location where) {
 }
 
 bool CondvarBase::block_enqueued(std::int64_t deadline, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution& x = require_execution("condition_variable_any::wait");
   return block_self(x, state_of<CondvarState>(x, slot_, ObjectKind::Condvar), deadline, where);
 }
 
 void CondvarBase::notify_one(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   auto& cv = state_of<CondvarState>(*x, slot_, ObjectKind::Condvar);
@@ -123,6 +128,7 @@ void CondvarBase::notify_one(source_location where) {
 }
 
 void CondvarBase::notify_all(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   auto& cv = state_of<CondvarState>(*x, slot_, ObjectKind::Condvar);

@@ -8,6 +8,7 @@
 
 #include "scheduler/execution.h"
 #include "scheduler/trace.h"
+#include "scheduler/tsan.h"
 #include "weft/detail/runtime.h"
 #include "weft/source_location.h"
 
@@ -44,10 +45,7 @@ State* bound_state(Execution& x, const Slot& slot) noexcept {
 // record_op appends an event with the common fields filled in.
 inline sched::Event& record_op(Execution& x, OpKind op, ObjectRef object, source_location where,
                                std::uint8_t flags = 0, ThreadId peer = sched::kNoThread) {
-  sched::Event& e = x.record(op, object, at(where));
-  e.flags = flags;
-  e.peer = peer;
-  return e;
+  return x.record(op, object, at(where), flags, peer);
 }
 
 // thread_name is "T3".

@@ -10,6 +10,7 @@
 #include "checkers/lock_order.h"
 #include "checkers/leak_checker.h"
 #include "checkers/race_detector.h"
+#include "checkers/tsan_bridge.h"
 #include "crash_handler.h"
 #include "failure_builder.h"
 #include "scheduler/execution.h"
@@ -101,6 +102,14 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::LockOrde
   return f;
 }
 
+// watch_with_tsan lets ThreadSanitizer, when the executable has it, see
+// weft's fibers' happens-before and report into weft.
+void watch_with_tsan(sched::Execution& execution, checkers::TsanBridge& bridge) {
+  if (!checkers::TsanBridge::active()) return;
+  execution.observe(&bridge);
+  execution.tap(&bridge);
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
@@ -122,6 +131,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (config.race_detection) execution.observe(&races);
   checkers::LockOrderGraph lock_order;
   if (options.lock_order()) execution.observe(&lock_order);
+  checkers::TsanBridge tsan;
+  watch_with_tsan(execution, tsan);
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
@@ -152,6 +163,8 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.observe(&leaks);
   checkers::RaceDetector races;
   if (config.race_detection) execution.observe(&races);
+  checkers::TsanBridge tsan;
+  watch_with_tsan(execution, tsan);
   detail::CrashGuard crash_guard(options.trace_steps());
   execution.run(strategy, config, 0, body_of(body));
 

@@ -25,6 +25,7 @@ bool open(const void* state, detail::ThreadId) noexcept { return static_cast<con
 latch::~latch() = default;
 
 void latch::count_down(std::ptrdiff_t n, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   auto& s = detail::state_of<LatchState>(*x, slot_, detail::ObjectKind::Latch, initial_);
@@ -42,6 +43,7 @@ void latch::count_down(std::ptrdiff_t n, source_location where) {
 }
 
 bool latch::try_wait(source_location where) const {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return false;
   auto& s = detail::state_of<LatchState>(*x, slot_, detail::ObjectKind::Latch, initial_);
@@ -52,6 +54,7 @@ bool latch::try_wait(source_location where) const {
 }
 
 void latch::wait(source_location where) const {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft::latch::wait outside weft::explore or weft::replay");
   auto& s = detail::state_of<LatchState>(*x, slot_, detail::ObjectKind::Latch, initial_);

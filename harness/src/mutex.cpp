@@ -44,6 +44,7 @@ bool acquire(Execution& x, MutexState& m, source_location where) {
 }
 
 MutexBase::~MutexBase() {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   if (auto* m = bound_state<MutexState>(*x, slot_); m && m->owner != sched::kNoThread)
@@ -51,6 +52,7 @@ MutexBase::~MutexBase() {
 }
 
 void MutexBase::lock(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   MutexState& m = MutexAccess::state(*x, *this);
@@ -59,6 +61,7 @@ void MutexBase::lock(source_location where) {
 }
 
 bool MutexBase::try_lock(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return true;
   MutexState& m = MutexAccess::state(*x, *this);
@@ -70,6 +73,7 @@ bool MutexBase::try_lock(source_location where) {
 }
 
 bool MutexBase::lock_until(std::int64_t deadline, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return true;
   MutexState& m = MutexAccess::state(*x, *this);
@@ -87,6 +91,7 @@ bool MutexBase::lock_until(std::int64_t deadline, source_location where) {
 }
 
 void MutexBase::unlock(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   MutexState& m = MutexAccess::state(*x, *this);

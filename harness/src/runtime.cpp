@@ -42,8 +42,7 @@ OpKind op_of(AtomicOp op) noexcept {
 
 void record_value(Execution& x, OpKind op, ObjectRef ref, std::memory_order order, Shown value,
                   source_location where) {
-  sched::Event& e = x.record(op, ref, at(where));
-  e.order = order;
+  sched::Event& e = x.record(op, ref, at(where), 0, sched::kNoThread, order);
   e.value = value.bits;
   e.value_kind = static_cast<sched::ValueKind>(value.kind);
 }
@@ -61,6 +60,7 @@ bool in_execution() noexcept { return Execution::active() != nullptr; }
 void forget(Slot& slot) noexcept { slot = Slot{}; }
 
 void atomic_point(Slot& slot, AtomicOp op, std::memory_order, source_location where) {
+  const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
     auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
     x->step(op_of(op), s.ref, at(where));
@@ -68,6 +68,7 @@ void atomic_point(Slot& slot, AtomicOp op, std::memory_order, source_location wh
 }
 
 void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value, source_location where) {
+  const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
     if (x->aborting()) return;
     auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
@@ -76,6 +77,7 @@ void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value, 
 }
 
 void atomic_block_until_notified(Slot& slot, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft::atomic::wait outside weft::explore or weft::replay would wait forever");
   auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
@@ -88,6 +90,7 @@ void atomic_block_until_notified(Slot& slot, source_location where) {
 }
 
 void atomic_notify(Slot& slot, bool all, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
@@ -105,6 +108,7 @@ void atomic_notify(Slot& slot, bool all, source_location where) {
 }
 
 void var_point(Slot& slot, bool write, source_location where) {
+  const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
     auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
     x->step(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
@@ -112,6 +116,7 @@ void var_point(Slot& slot, bool write, source_location where) {
 }
 
 void var_done(Slot& slot, bool write, Shown value, source_location where) {
+  const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
     if (x->aborting()) return;
     auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);

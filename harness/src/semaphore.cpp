@@ -34,6 +34,7 @@ void record_count(Execution& x, OpKind op, const SemaphoreState& s, source_locat
 SemaphoreBase::~SemaphoreBase() = default;
 
 void SemaphoreBase::release(std::ptrdiff_t update, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   auto& s = state_of<SemaphoreState>(*x, slot_, ObjectKind::Semaphore, initial_);
@@ -49,6 +50,7 @@ void SemaphoreBase::release(std::ptrdiff_t update, source_location where) {
 }
 
 void SemaphoreBase::acquire(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft semaphore acquire outside weft::explore or weft::replay");
   auto& s = state_of<SemaphoreState>(*x, slot_, ObjectKind::Semaphore, initial_);
@@ -59,6 +61,7 @@ void SemaphoreBase::acquire(source_location where) {
 }
 
 bool SemaphoreBase::try_acquire(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return false;
   auto& s = state_of<SemaphoreState>(*x, slot_, ObjectKind::Semaphore, initial_);
@@ -70,6 +73,7 @@ bool SemaphoreBase::try_acquire(source_location where) {
 }
 
 bool SemaphoreBase::acquire_until(std::int64_t deadline, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return false;
   auto& s = state_of<SemaphoreState>(*x, slot_, ObjectKind::Semaphore, initial_);

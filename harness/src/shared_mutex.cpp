@@ -62,6 +62,7 @@ sched::Blocker blocker(const SharedMutexState& s, bool exclusive) {
 }  // namespace
 
 shared_mutex::~shared_mutex() {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) return;
   if (auto* s = detail::bound_state<SharedMutexState>(*x, slot_); s && (s->writer != sched::kNoThread || !s->readers.empty()))
@@ -69,6 +70,7 @@ shared_mutex::~shared_mutex() {
 }
 
 void shared_mutex::lock(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s || self_deadlock(*x, *s, true, where)) return;
@@ -79,6 +81,7 @@ void shared_mutex::lock(source_location where) {
 }
 
 bool shared_mutex::try_lock(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s) return true;
@@ -90,6 +93,7 @@ bool shared_mutex::try_lock(source_location where) {
 }
 
 void shared_mutex::unlock(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s) return;
@@ -109,6 +113,7 @@ void shared_mutex::unlock(source_location where) {
 }
 
 void shared_mutex::lock_shared(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s || self_deadlock(*x, *s, false, where)) return;
@@ -119,6 +124,7 @@ void shared_mutex::lock_shared(source_location where) {
 }
 
 bool shared_mutex::try_lock_shared(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s) return true;
@@ -130,6 +136,7 @@ bool shared_mutex::try_lock_shared(source_location where) {
 }
 
 void shared_mutex::unlock_shared(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
   if (!s) return;

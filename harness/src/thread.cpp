@@ -21,6 +21,7 @@ std::ostream& operator<<(std::ostream& out, thread::id i) {
 }
 
 thread::thread(Start, std::unique_ptr<detail::Task> task, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x)
     throw std::logic_error("weft::thread can only be started inside weft::explore or weft::replay");
@@ -40,6 +41,7 @@ thread::thread(thread&& other) noexcept
     : number_(std::exchange(other.number_, UINT32_MAX)), generation_(std::exchange(other.generation_, 0)) {}
 
 thread& thread::operator=(thread&& other) {
+  const sched::tsan::Unseen unseen;
   if (this != &other) {
     release_unjoined("assigned over");
     number_ = std::exchange(other.number_, UINT32_MAX);
@@ -51,6 +53,7 @@ thread& thread::operator=(thread&& other) {
 thread::~thread() { release_unjoined("destroyed"); }
 
 void thread::release_unjoined(const char* what) noexcept {
+  const sched::tsan::Unseen unseen;
   if (number_ == UINT32_MAX) return;
   Execution* x = Execution::active();
   // While an exception propagates, it is the failure to report, not the
@@ -69,6 +72,7 @@ bool thread::joinable() const noexcept { return number_ != UINT32_MAX; }
 thread::id thread::get_id() const noexcept { return joinable() ? id::from_number(number_) : id(); }
 
 void thread::join(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft::thread::join called outside weft::explore or weft::replay");
   if (!joinable() || generation_ != x->generation()) {
@@ -89,6 +93,7 @@ void thread::join(source_location where) {
 }
 
 void thread::detach(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) throw std::logic_error("weft::thread::detach called outside weft::explore or weft::replay");
   if (!joinable() || generation_ != x->generation()) {
@@ -115,6 +120,7 @@ thread::id get_id() noexcept {
 }
 
 void yield(source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) {
     std::this_thread::yield();
@@ -126,6 +132,7 @@ void yield(source_location where) {
 }
 
 void sleep_until_ns(std::int64_t deadline, source_location where) {
+  const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x) {
     const auto left = deadline - chrono::steady_clock::now().time_since_epoch().count();

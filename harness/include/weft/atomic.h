@@ -46,7 +46,7 @@ class atomic {
   T load(std::memory_order order = std::memory_order_seq_cst,
          source_location where = source_location::current()) const {
     detail::atomic_point(slot_, detail::AtomicOp::Load, order, where);
-    T v = value_;
+    T v = peek();
     detail::atomic_done(slot_, detail::AtomicOp::Load, order, detail::show(v), where);
     return v;
   }
@@ -55,7 +55,7 @@ class atomic {
   void store(T desired, std::memory_order order = std::memory_order_seq_cst,
              source_location where = source_location::current()) {
     detail::atomic_point(slot_, detail::AtomicOp::Store, order, where);
-    value_ = desired;
+    poke(desired);
     detail::atomic_done(slot_, detail::AtomicOp::Store, order, detail::show(desired), where);
   }
   T operator=(T desired) {
@@ -66,8 +66,8 @@ class atomic {
   T exchange(T desired, std::memory_order order = std::memory_order_seq_cst,
              source_location where = source_location::current()) {
     detail::atomic_point(slot_, detail::AtomicOp::Exchange, order, where);
-    T old = value_;
-    value_ = desired;
+    T old = peek();
+    poke(desired);
     detail::atomic_done(slot_, detail::AtomicOp::Exchange, order, detail::show(desired), where);
     return old;
   }
@@ -76,12 +76,13 @@ class atomic {
                                std::memory_order failure,
                                source_location where = source_location::current()) {
     detail::atomic_point(slot_, detail::AtomicOp::CasSuccess, success, where);
-    if (equal(value_, expected)) {
-      value_ = desired;
+    const T current = peek();
+    if (equal(current, expected)) {
+      poke(desired);
       detail::atomic_done(slot_, detail::AtomicOp::CasSuccess, success, detail::show(desired), where);
       return true;
     }
-    expected = value_;
+    expected = current;
     detail::atomic_done(slot_, detail::AtomicOp::CasFailure, failure, detail::show(expected), where);
     return false;
   }
@@ -179,11 +180,19 @@ class atomic {
   template <class F>
   T rmw(detail::AtomicOp op, std::memory_order order, source_location where, F f) {
     detail::atomic_point(slot_, op, order, where);
-    T old = value_;
-    value_ = f(old);
-    detail::atomic_done(slot_, op, order, detail::show(value_), where);
+    T old = peek();
+    const T now = f(old);
+    poke(now);
+    detail::atomic_done(slot_, op, order, detail::show(now), where);
     return old;
   }
+
+  // peek and poke are the only accesses to value_. weft orders them by its
+  // own scheduling, and tells ThreadSanitizer (when the user's code is built
+  // with it) the happens-before edges the memory orders create; TSan must
+  // not see them as the plain accesses they are.
+  WEFT_UNSEEN_BY_TSAN T peek() const noexcept { return value_; }
+  WEFT_UNSEEN_BY_TSAN void poke(const T& v) noexcept { value_ = v; }
 
   mutable detail::Slot slot_;
   T value_;

@@ -9,6 +9,15 @@
 
 #include "weft/source_location.h"
 
+// WEFT_UNSEEN_BY_TSAN keeps ThreadSanitizer's instrumentation out of a
+// function of weft's headers that touches memory weft synchronizes itself
+// (compilers do not inline such a function into instrumented code).
+#if defined(__clang__) || defined(__GNUC__)
+#define WEFT_UNSEEN_BY_TSAN __attribute__((no_sanitize("thread")))
+#else
+#define WEFT_UNSEEN_BY_TSAN
+#endif
+
 namespace weft::detail {
 
 // Slot binds a primitive object to its state inside the current execution.

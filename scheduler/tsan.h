@@ -1,0 +1,77 @@
+#pragma once
+// The ThreadSanitizer runtime, as weft's own (uninstrumented) code talks to
+// it. weft is never compiled with -fsanitize=thread; the user's code may be.
+// When the executable carries the TSan runtime, these functions tell it
+// about fibers, about the happens-before edges weft's primitives create, and
+// keep weft's own bookkeeping out of its sight; without the runtime they do
+// nothing. The runtime's entry points are weak references, so one weft
+// library serves both kinds of executable.
+
+// The runtime's entry points that weft's hot paths test or call, as weak
+// references: null without the runtime (tsan.cpp declares the rest).
+extern "C" {
+void* __tsan_create_fiber(unsigned flags) __attribute__((weak));
+void __tsan_ignore_thread_begin() __attribute__((weak));
+void __tsan_ignore_thread_end() __attribute__((weak));
+}
+
+namespace weft::sched::tsan {
+
+// present: the executable was linked with ThreadSanitizer's runtime.
+inline bool present() noexcept { return __tsan_create_fiber != nullptr; }
+
+// Fibers. A fiber context is created once its stack exists (TSan records the
+// allocation as a write over the stack) and destroyed once it will never
+// run again. switch_to must come immediately before the stack switch;
+// `synchronize` makes everything the current fiber did happen before what
+// the target does next, which weft asks for only where the program order
+// really continues (a fiber's end, seen by the scheduler).
+void* current_fiber() noexcept;
+void* create_fiber(const char* name) noexcept;
+void destroy_fiber(void* fiber) noexcept;
+void switch_to(void* fiber, bool synchronize) noexcept;
+
+// Happens-before on a synchronization address: release on one fiber, then
+// acquire on another, orders everything before the release before
+// everything after the acquire.
+void acquire(const void* address) noexcept;
+void release(const void* address) noexcept;
+
+// forget_everything resets the runtime's shadow memory and clocks, so each
+// execution is judged on its own: a race reported in one execution is
+// reported again in the next (TSan otherwise stops watching an address once
+// it reported it), and no clock survives from one execution to the next.
+void forget_everything() noexcept;
+
+// Unseen hides what the current fiber does from TSan for its lifetime:
+// weft's allocations made on one fiber and freed on another would otherwise
+// be reported as races. Synchronization calls still count. Nests.
+class Unseen {
+ public:
+  Unseen() noexcept : on_(present()) {
+    if (on_) __tsan_ignore_thread_begin();
+  }
+  Unseen(const Unseen&) = delete;
+  Unseen& operator=(const Unseen&) = delete;
+  ~Unseen() {
+    if (on_) __tsan_ignore_thread_end();
+  }
+
+ private:
+  bool on_;
+};
+
+// Seen lifts Unseen for its lifetime, around weft code that calls back into
+// the user's (a thread's body, a barrier's completion function).
+class Seen {
+ public:
+  Seen() noexcept;
+  Seen(const Seen&) = delete;
+  Seen& operator=(const Seen&) = delete;
+  ~Seen();
+
+ private:
+  bool on_;
+};
+
+}  // namespace weft::sched::tsan
