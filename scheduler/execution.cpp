@@ -189,6 +189,10 @@ void Execution::count_process_step(ThreadRecord& me, Location where) {
   end_process(me.process, Death::Crashed);
 }
 
+void Execution::unwind_if_killed() {
+  if (threads_[current_]->killed && may_unwind()) throw Unwind{};
+}
+
 Blocker Execution::process_blocker(ProcessId p) const noexcept {
   Blocker b;
   b.state = processes_[p].get();

@@ -215,6 +215,9 @@ class Execution {
   // process_blocker is the blocker of a thread waiting for every thread of
   // `p` to end.
   Blocker process_blocker(ProcessId p) const noexcept;
+  // unwind_if_killed throws Unwind when the running thread's process is
+  // ending and it can unwind now (a process that killed itself).
+  void unwind_if_killed();
   // faults_left counts down the faults this execution may still inject.
   std::uint32_t& faults_left() noexcept { return faults_left_; }
 

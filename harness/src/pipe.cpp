@@ -56,6 +56,17 @@ PipeOp resolve(const PipeRef& ref, const char* verb, source_location where) {
   return {&x, p, &e};
 }
 
+void pipe_adopt(const PipeRef& ref, std::uint32_t process) noexcept {
+  Execution* x = Execution::active();
+  if (!x || !ref.state || ref.generation != x->generation()) return;
+  std::vector<sched::ProcessId>& users = static_cast<PipeState*>(ref.state)->ends[ref.end].users;
+  try {
+    if (std::find(users.begin(), users.end(), process) == users.end()) users.push_back(process);
+  } catch (...) {
+    // Out of memory: the end is then the process's only once it uses it.
+  }
+}
+
 sched::Event& record_pipe(PipeOp& op, OpKind kind, std::uint64_t number, std::uint8_t flags,
                           source_location where) {
   return record_message(*op.x, kind, op.pipe->ref, number, static_cast<std::uint8_t>(flags | end_flag(*op.end)),

@@ -111,9 +111,11 @@ void process::start(std::string name, std::unique_ptr<detail::ProcessTask> task,
   body.run = &detail::run_process;
   body.destroy = [](void* p) { delete static_cast<detail::Launch*>(p); };
   body.arg = launch.get();
+  detail::ProcessTask& bound = *launch->task;
   const sched::ThreadId t = x.spawn_process(body, s->ref, s->name);
   launch.release();
   s->pid = x.process_of(t);
+  bound.adopt(s->pid);
   if (const std::uint64_t at = detail::plan_fault(x, x.config().process_crashes, detail::kCrashWindow))
     x.plan_crash(s->pid, at);
   detail::record_op(x, OpKind::Spawn, s->ref, where, 0, t);
@@ -203,6 +205,7 @@ void process::kill(source_location where) {
   const bool gone = x.death_of(s->pid) != sched::Death::None;
   if (!gone) x.end_process(s->pid, sched::Death::Killed);
   detail::record_op(x, OpKind::Kill, s->ref, where, gone ? sched::kFailed : 0);
+  x.unwind_if_killed();
 }
 
 void process::detach(source_location where) {

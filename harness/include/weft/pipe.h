@@ -32,6 +32,7 @@ channel_status pipe_send(const PipeRef& end, std::unique_ptr<MessageBox> message
 channel_status pipe_recv(const PipeRef& end, std::unique_ptr<MessageBox>& out, WaitMode mode, std::int64_t deadline,
                          source_location where);
 bool pipe_poll(const PipeRef& end, source_location where);
+void pipe_adopt(const PipeRef& end, std::uint32_t process) noexcept;
 void pipe_close(const PipeRef& end, source_location where);
 std::size_t stream_write(const PipeRef& end, std::string_view data, source_location where);
 channel_status stream_read(const PipeRef& end, std::size_t max, std::string& out, WaitMode mode,
@@ -96,6 +97,8 @@ class pipe_end {
   template <class M>
   friend std::pair<pipe_end<M>, pipe_end<M>> pipe(source_location);
   explicit pipe_end(detail::PipeRef ref) noexcept : ref_(ref) {}
+  // adopt_end: see weft::process's constructors with arguments.
+  friend void adopt_end(const pipe_end& e, std::uint32_t process) noexcept { detail::pipe_adopt(e.ref_, process); }
   recv_result<Message> receive(detail::WaitMode mode, std::int64_t deadline, source_location where) {
     std::unique_ptr<detail::MessageBox> box;
     const channel_status status = detail::pipe_recv(ref_, box, mode, deadline, where);
@@ -153,6 +156,7 @@ class stream_end {
  private:
   friend std::pair<stream_end, stream_end> byte_pipe(source_location);
   explicit stream_end(detail::PipeRef ref) noexcept : ref_(ref) {}
+  friend void adopt_end(const stream_end& e, std::uint32_t process) noexcept { detail::pipe_adopt(e.ref_, process); }
   recv_result<std::string> receive(std::size_t max, detail::WaitMode mode, std::int64_t deadline,
                                    source_location where);
   detail::PipeRef ref_;

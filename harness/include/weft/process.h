@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -39,25 +40,37 @@ struct exit_status {
 std::ostream& operator<<(std::ostream& out, const exit_status& status);
 
 namespace detail {
-// ProcessTask is a process's function with its arguments bound.
+// adopt_end makes a pipe end passed as a process argument belong to the new
+// process from its start (pipe.h overloads it for the ends); any other
+// argument is left alone.
+template <class T>
+void adopt_end(const T&, std::uint32_t) noexcept {}
+
+// ProcessTask is a process's function with its arguments bound, as
+// std::thread binds them (decayed copies).
 struct ProcessTask {
   virtual ~ProcessTask() = default;
   virtual int run() = 0;
+  virtual void adopt(std::uint32_t process) = 0;
 };
 
-template <class F>
+template <class F, class... Args>
 struct BoundProcessTask final : ProcessTask {
-  template <class G>
-  explicit BoundProcessTask(G&& g) : fn(std::forward<G>(g)) {}
+  template <class G, class... A>
+  explicit BoundProcessTask(G&& g, A&&... a) : fn(std::forward<G>(g)), args(std::forward<A>(a)...) {}
   int run() override {
-    if constexpr (std::is_void_v<std::invoke_result_t<F&>>) {
-      fn();
+    if constexpr (std::is_void_v<std::invoke_result_t<F, Args...>>) {
+      std::apply(std::move(fn), std::move(args));
       return 0;
     } else {
-      return static_cast<int>(fn());
+      return static_cast<int>(std::apply(std::move(fn), std::move(args)));
     }
   }
+  void adopt(std::uint32_t process) override {
+    std::apply([&](const auto&... a) { (adopt_end(a, process), ...); }, args);
+  }
   F fn;
+  std::tuple<Args...> args;
 };
 }  // namespace detail
 
@@ -82,6 +95,23 @@ class process {
   template <class F, class = std::enable_if_t<std::is_invocable_v<std::decay_t<F>&>>>
   process(std::string name, F&& f, source_location where = source_location::current()) {
     start(std::move(name), std::make_unique<detail::BoundProcessTask<std::decay_t<F>>>(std::forward<F>(f)), where);
+  }
+
+  // With arguments, bound as std::thread binds them: a pipe end passed so
+  // belongs to the new process from its start, so that its death closes the
+  // end even if it never used it. C++ leaves no room for a defaulted
+  // location here: the start is traced without one.
+  template <class F, class A, class... Args,
+            class = std::enable_if_t<std::is_invocable_v<std::decay_t<F>, std::decay_t<A>, std::decay_t<Args>...>>>
+  process(F&& f, A&& a, Args&&... args)
+      : process(std::string(), std::forward<F>(f), std::forward<A>(a), std::forward<Args>(args)...) {}
+  template <class F, class A, class... Args,
+            class = std::enable_if_t<std::is_invocable_v<std::decay_t<F>, std::decay_t<A>, std::decay_t<Args>...>>>
+  process(std::string name, F&& f, A&& a, Args&&... args) {
+    start(std::move(name),
+          std::make_unique<detail::BoundProcessTask<std::decay_t<F>, std::decay_t<A>, std::decay_t<Args>...>>(
+              std::forward<F>(f), std::forward<A>(a), std::forward<Args>(args)...),
+          source_location{});
   }
 
   process(process&& other) noexcept;
