@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
+#include "ipc_support.h"
+
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -13,12 +15,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-weft::Failure failure_of(const weft::Report& r) {
-  EXPECT_FALSE(r.ok());
-  return r.ok() ? weft::Failure{} : *r.failure;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using ipc_test::contains;
+using ipc_test::failure_of;
 
 TEST(Pipe, EchoBetweenProcessesNeverFails) {
   const weft::Report r = weft::explore([] {

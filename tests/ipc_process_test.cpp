@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
+#include "ipc_support.h"
+
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -14,12 +16,8 @@ namespace {
 using weft::channel_status;
 using weft::exit_kind;
 
-weft::Failure failure_of(const weft::Report& r) {
-  EXPECT_FALSE(r.ok());
-  return r.ok() ? weft::Failure{} : *r.failure;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using ipc_test::contains;
+using ipc_test::failure_of;
 
 TEST(Process, IdsAndExitStatuses) {
   const weft::Report r = weft::explore([] {

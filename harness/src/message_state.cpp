@@ -41,9 +41,10 @@ sched::Event& record_message(Execution& x, OpKind op, ObjectRef ref, std::uint64
   return e;
 }
 
-std::uint64_t plan_fault(Execution& x, bool enabled, std::uint32_t window) {
+std::uint64_t plan_fault(Execution& x, bool enabled, std::uint32_t scales) {
   if (!enabled || x.faults_left() == 0 || x.choose(2) == 0) return 0;
-  return 1 + x.choose(window);
+  const std::uint32_t below = 1u << x.choose(scales);
+  return below + x.choose(below);  // in [below, 2 * below)
 }
 
 bool take_fault(Execution& x) noexcept {

@@ -20,11 +20,13 @@ struct Message {
   std::string bytes;
 };
 
-// kCrashWindow and kBreakWindow: an injected crash falls on one of a
-// process's first kCrashWindow scheduling points, a pipe break on one of a
-// pipe's first kBreakWindow operations, chosen uniformly.
-inline constexpr std::uint32_t kCrashWindow = 64;
-inline constexpr std::uint32_t kBreakWindow = 16;
+// kCrashScales and kBreakScales: an injected crash falls on one of a
+// process's first 2^kCrashScales scheduling points, a pipe break on one of a
+// pipe's first 2^kBreakScales operations, log-uniformly (first a power of
+// two, then a point below the next one), so that short and long lives are
+// both hit often.
+inline constexpr std::uint32_t kCrashScales = 11;
+inline constexpr std::uint32_t kBreakScales = 7;
 
 // require_execution is the running execution, or std::logic_error naming
 // `what` outside weft.
@@ -46,9 +48,9 @@ sched::Event& record_message(Execution& x, OpKind op, ObjectRef ref, std::uint64
                              source_location where);
 
 // plan_fault chooses, when `enabled` and faults are left, whether a fault
-// will happen (one in two) and if so after how many of `window` chances
-// (1-based); 0 for none.
-std::uint64_t plan_fault(Execution& x, bool enabled, std::uint32_t window);
+// will happen (one in two) and if so at which chance (1-based, below
+// 2^scales, log-uniformly); 0 for none.
+std::uint64_t plan_fault(Execution& x, bool enabled, std::uint32_t scales);
 
 // take_fault spends one of the execution's faults; false when none is left.
 bool take_fault(Execution& x) noexcept;

@@ -29,7 +29,7 @@ PipeRef pipe_create(bool bytes, source_location where) {
   Execution& x = require_execution(bytes ? "weft::byte_pipe" : "weft::pipe");
   PipeState* p = x.arena().make<PipeState>(x, bytes);
   p->ref = x.name_object(ObjectKind::Pipe);
-  p->break_at = plan_fault(x, x.config().pipe_breaks, kBreakWindow);
+  p->break_at = plan_fault(x, x.config().pipe_breaks, kBreakScales);
   (void)where;
   return PipeRef{x.generation(), p, 0};
 }

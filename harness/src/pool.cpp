@@ -29,7 +29,10 @@ pool::pool(unsigned workers, source_location where) {
 }
 
 pool::~pool() {
-  if (joined_ || !detail::Execution::active() || std::uncaught_exceptions() != 0) return;
+  detail::Execution* x = detail::Execution::active();
+  if (joined_ || !x || x->aborting() || std::uncaught_exceptions() != 0) return;
+  // A destructor must not throw: its scheduling points never unwind.
+  const detail::Execution::UnwindDeferral deferral(*x);
   if (!closed_) close(source_location{});
   join(source_location{});
 }

@@ -116,7 +116,7 @@ void process::start(std::string name, std::unique_ptr<detail::ProcessTask> task,
   launch.release();
   s->pid = x.process_of(t);
   bound.adopt(s->pid);
-  if (const std::uint64_t at = detail::plan_fault(x, x.config().process_crashes, detail::kCrashWindow))
+  if (const std::uint64_t at = detail::plan_fault(x, x.config().process_crashes, detail::kCrashScales))
     x.plan_crash(s->pid, at);
   detail::record_op(x, OpKind::Spawn, s->ref, where, 0, t);
   state_ = s;

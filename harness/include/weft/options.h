@@ -83,14 +83,15 @@ class Options {
 
   // process_crashes: let each weft::process crash, as an explored choice:
   // when it starts, it is chosen whether it will (one in two) and at which
-  // of its first 64 scheduling points; a crash ends it as kill() does, with
-  // exit status `crashed` (default off). See docs/message-passing.md.
+  // of its first 2048 scheduling points (log-uniformly: early points as
+  // often as late ones); a crash ends it as kill() does, with exit status
+  // `crashed` (default off). See docs/message-passing.md.
   Options& process_crashes(bool on) noexcept { process_crashes_ = on; return *this; }
   bool process_crashes() const noexcept { return process_crashes_; }
 
   // pipe_breaks: let each pipe break, as an explored choice: at one of its
-  // first 16 operations both its ends close, as a lost connection does
-  // (default off).
+  // first 128 operations (chosen as for process_crashes) both its ends
+  // close, as a lost connection does (default off).
   Options& pipe_breaks(bool on) noexcept { pipe_breaks_ = on; return *this; }
   bool pipe_breaks() const noexcept { return pipe_breaks_; }
 
