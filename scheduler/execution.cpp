@@ -167,6 +167,7 @@ ThreadId Execution::spawn_process(ThreadBody body, ObjectRef ref, std::string na
 
 ProcessId Execution::process_of(ThreadId t) const noexcept { return threads_[t]->process; }
 const std::string& Execution::process_name(ProcessId p) const noexcept { return processes_[p]->name; }
+void Execution::rename_process(ProcessId p, std::string name) { processes_[p]->name = std::move(name); }
 Death Execution::death_of(ProcessId p) const noexcept { return processes_[p]->death; }
 bool Execution::process_ended(ProcessId p) const noexcept { return processes_[p]->live == 0; }
 

@@ -201,6 +201,7 @@ class Execution {
   ProcessId process_of(ThreadId t) const noexcept;
   std::uint32_t process_count() const noexcept { return process_count_; }
   const std::string& process_name(ProcessId p) const noexcept;
+  void rename_process(ProcessId p, std::string name);
   // death_of is None while process `p` runs normally; once it is not, the
   // process is gone for everyone else, though its threads may still unwind.
   Death death_of(ProcessId p) const noexcept;

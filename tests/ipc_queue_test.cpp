@@ -42,7 +42,7 @@ TEST(Queue, PutBlocksWhenFull) {
     q.put(2);  // nobody will ever get
   }));
   EXPECT_EQ(f.kind, weft::FailureKind::Deadlock);
-  EXPECT_TRUE(contains(f.message, "T0 waits in queue.put on queue#1")) << f.message;
+  EXPECT_TRUE(contains(f.message, "T0 waits in queue.put on queue#1 (full, capacity 1)")) << f.message;
 }
 
 TEST(Queue, GetBlocksWhenEmptyAndCloseWakesEveryWaiter) {

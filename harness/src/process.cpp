@@ -222,6 +222,11 @@ std::uint32_t get_id() noexcept {
   Execution* x = Execution::active();
   return x ? x->process_of(x->current()) : 0;
 }
+
+void set_name(std::string name) {
+  Execution& x = detail::require_execution("weft::this_process::set_name");
+  x.rename_process(x.process_of(x.current()), std::move(name));
+}
 }  // namespace this_process
 
 }  // namespace weft

@@ -32,9 +32,16 @@ bool gettable(const void* state, ThreadId) noexcept {
   return q.closed || !q.items.empty();
 }
 
+void why_full(const void* state, ThreadId, std::string& out) {
+  out += "(full, capacity " + std::to_string(static_cast<const QueueState*>(state)->capacity) + ")";
+}
+
+void why_empty(const void*, ThreadId, std::string& out) { out += "(empty)"; }
+
 sched::Blocker blocker(const QueueState& q, bool (*ready)(const void*, ThreadId)) noexcept {
   sched::Blocker b;
   b.ready = ready;
+  b.describe = ready == &puttable ? &why_full : &why_empty;
   b.state = &q;
   return b;
 }

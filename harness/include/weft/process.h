@@ -155,6 +155,9 @@ namespace this_process {
 // get_id is the calling thread's process number (0 outside weft and in the
 // test body's own process).
 std::uint32_t get_id() noexcept;
+// set_name names the calling thread's process in reports for the rest of the
+// execution (the test body's process is "main" until it does).
+void set_name(std::string name);
 }  // namespace this_process
 
 }  // namespace weft
