@@ -1,11 +1,9 @@
-// Replaying IPC failures: the same message order, the same faults, the same
-// report, in this process and in a new one.
+// Replaying IPC failures in this process: the same message order, the same
+// faults, the same report. (A new process: Replay/CrossProcess.)
 
 #include <gtest/gtest.h>
 #include <weft/weft.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include "ipc_support.h"
@@ -13,22 +11,6 @@
 namespace {
 
 using ipc_test::failure_of;
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return "popen failed";
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out += buffer.data();
-  ::pclose(pipe);
-  return out;
-}
-
-std::string token_of(const std::string& driver_output) {
-  const auto at = driver_output.find("TOKEN ");
-  if (at == std::string::npos) return "";
-  return driver_output.substr(at + 6, driver_output.find('\n', at) - at - 6);
-}
 
 // A supervisor that restarts a crashed worker, written wrong: the job the
 // worker held when it crashed is never sent again.
@@ -69,17 +51,7 @@ TEST(IpcReplay, ATokenWithFaultsDoesNotFitABodyWithout) {
   EXPECT_EQ(r.failure->kind, weft::FailureKind::ReplayError);
 }
 
-class IpcCrossProcess : public ::testing::TestWithParam<const char*> {};
-
-TEST_P(IpcCrossProcess, TokenReplayedInANewProcessGivesTheIdenticalReport) {
-  const std::string driver = WEFT_IPC_REPLAY_DRIVER;
-  const std::string explored = run(driver + " explore " + GetParam());
-  const std::string token = token_of(explored);
-  ASSERT_FALSE(token.empty()) << explored;
-  EXPECT_EQ(run(driver + " replay " + GetParam() + " " + token), explored);
-  EXPECT_EQ(run(driver + " explore " + GetParam()), explored);
-}
-
-INSTANTIATE_TEST_SUITE_P(IpcReplay, IpcCrossProcess, ::testing::Values("pipe_deadlock", "message_order", "faults"));
+// In a new process: the IPC scenarios of tests/replay_driver.cpp, run by
+// Replay/CrossProcess in replay_test.cpp.
 
 }  // namespace
