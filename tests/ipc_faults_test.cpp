@@ -65,6 +65,28 @@ TEST(Faults, ACrashIsTracedAsAnInjectedFault) {
   EXPECT_TRUE(traced) << f.trace_text();
 }
 
+TEST(Faults, ACrashedProcessClosesItsEndsAndWakesItsPeer) {
+  std::set<std::string> seen;
+  const weft::Report r = weft::explore([&] {
+    auto [mine, theirs] = weft::pipe<int>();
+    weft::process worker("worker", [](weft::pipe_end<int> end) {
+      for (int i = 0; i < 3; ++i) end.send(i);
+      (void)end.recv();  // until the parent closes
+    }, theirs);
+    int got = 0;
+    while (mine.recv().ok() && ++got < 3) {}
+    const bool crashed = worker.status().kind == exit_kind::crashed;
+    mine.close();
+    const exit_kind how = worker.wait().kind;
+    WEFT_ASSERT(got == 3 || how == exit_kind::crashed, "messages lost without a crash");
+    if (got < 3) seen.insert(crashed ? "crash seen before" : "crash seen at wait");
+    seen.insert(how == exit_kind::crashed ? "crashed" : "exited");
+  }, weft::Options{}.iterations(1000).process_crashes(true));
+  EXPECT_TRUE(r.ok()) << r;
+  EXPECT_TRUE(seen.count("crashed") && seen.count("exited"));
+  EXPECT_TRUE(seen.count("crash seen before")) << "a crash never woke the receiver with closed";
+}
+
 TEST(Faults, PipeBreaksCloseBothEnds) {
   std::set<channel_status> sends;
   const weft::Report r = weft::explore([&] {

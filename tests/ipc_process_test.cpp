@@ -217,6 +217,21 @@ TEST(Process, OutsideAnExecutionIsALogicError) {
   EXPECT_THROW(weft::process([] {}), std::logic_error);
 }
 
+TEST(Process, NamesShowInReports) {
+  const weft::Failure f = failure_of(weft::explore([] {
+    weft::this_process::set_name("parent");
+    weft::queue<int> q;
+    weft::process child("child", [&q] { (void)q.get(); });
+    (void)q.get();
+  }));
+  EXPECT_EQ(f.kind, weft::FailureKind::Deadlock);
+  EXPECT_TRUE(contains(f.message, "T0 (process parent) waits in queue.get on queue#1 (empty)")) << f.message;
+  EXPECT_TRUE(contains(f.message, "T1 (process child) waits in queue.get on queue#1 (empty)")) << f.message;
+  ASSERT_EQ(f.threads.size(), 2u);
+  EXPECT_EQ(f.threads[0].process, "parent");
+  EXPECT_TRUE(contains(f.to_string(), "T1  process child  blocked")) << f.to_string();
+}
+
 TEST(Process, TraceNamesProcesses) {
   const weft::Failure f = failure_of(weft::explore([] {
     weft::process p("child", [] {});
@@ -227,9 +242,12 @@ TEST(Process, TraceNamesProcesses) {
   EXPECT_EQ(f.trace[0].operation, "process.start");
   EXPECT_EQ(f.trace[0].object, "process#1");
   EXPECT_EQ(f.trace[0].detail, "-> T1");
-  bool exit_seen = false;
-  for (const auto& t : f.trace) exit_seen |= t.operation == "process.exit" && t.detail == "returned";
-  EXPECT_TRUE(exit_seen) << f.trace_text();
+  bool exit_seen = false, join_seen = false;
+  for (const auto& t : f.trace) {
+    exit_seen |= t.operation == "process.exit" && t.detail == "returned";
+    join_seen |= t.operation == "process.join" && t.object == "process#1";
+  }
+  EXPECT_TRUE(exit_seen && join_seen) << f.trace_text();
 }
 
 }  // namespace
