@@ -113,7 +113,6 @@ void append_message_detail(std::string& out, const Event& e) {
   if ((e.op == OpKind::Send || e.op == OpKind::Recv || e.op == OpKind::Close) && e.value != 0 &&
       !(e.flags & kClosed) && !(e.op == OpKind::Send && (e.flags & kFailed)))
     append(out, "msg " + std::to_string(e.value));
-  if (e.flags & kClosed) append(out, "closed");
 }
 
 std::string value_text(const Event& e) {
@@ -168,6 +167,7 @@ std::string event_detail(const Event& e) {
   if (!v.empty()) append(out, (e.op == OpKind::Load || e.op == OpKind::Read || e.op == OpKind::CasFailure ? "-> " : "= ") + v);
   if (atomic && e.order != std::memory_order_seq_cst) append(out, std::string("(") + order_name(e.order) + ")");
   if (e.flags & kFailed) append(out, "failed");
+  if (e.flags & kClosed) append(out, (e.flags & kFailed) ? "(closed)" : "closed");
   if (e.flags & kTimedOut) append(out, "timed out");
   if (e.flags & kSpurious) append(out, "spurious");
   if (e.flags & kFault) append(out, "(injected fault)");
