@@ -45,12 +45,24 @@ std::vector<ThreadId> find_cycle(const std::vector<ThreadView>& threads, ThreadI
   dfs(dfs, start);
   return cycle;
 }
+
+// waits_for_messages: every blocked thread waits on message passing.
+bool waits_for_messages(const std::vector<ThreadView>& threads) {
+  bool any = false;
+  for (const ThreadView& v : threads) {
+    if (v.state != ThreadView::State::Blocked) continue;
+    if (!sched::is_channel(v.object.kind) && v.object.kind != sched::ObjectKind::Process) return false;
+    any = true;
+  }
+  return any;
+}
 }  // namespace
 
 std::string describe_wait(const ThreadView& v) {
   std::string out = sched::operation_name(v.op, v.object.kind);
   const std::string object = sched::object_name(v.object);
   if (!object.empty()) out += " on " + object;
+  if (!v.detail.empty()) out += " " + v.detail;
   if (v.object.kind != sched::ObjectKind::Thread && !v.waits_for.empty())
     out += ", held by " + thread_list(v.waits_for, " and ");
   if (v.timed) out += " (timed)";
@@ -70,12 +82,16 @@ std::string explain_deadlock(const std::vector<ThreadView>& threads) {
            " (cycle ";
     for (ThreadId t : cycle) out += "T" + std::to_string(t) + " -> ";
     out += "T" + std::to_string(cycle.front()) + ")";
+  } else if (waits_for_messages(threads)) {
+    out += "; every waiting thread waits for a message, a slot or a process that nothing left running will provide";
   } else {
     out += "; nothing left running can wake the waiting threads";
   }
   for (const ThreadView& v : threads) {
     if (v.state != ThreadView::State::Blocked) continue;
-    out += "\n  T" + std::to_string(v.id) + " waits in " + describe_wait(v);
+    out += "\n  T" + std::to_string(v.id);
+    if (!v.process.empty()) out += " (process " + v.process + ")";
+    out += " waits in " + describe_wait(v);
     if (v.where.line) out += " at " + std::string(sched::base_name(v.where.file)) + ":" + std::to_string(v.where.line);
   }
   return out;

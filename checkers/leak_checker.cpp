@@ -31,7 +31,9 @@ LeakChecker::Held* LeakChecker::find(sched::ObjectRef lock, sched::ThreadId thre
 void LeakChecker::on_event(sched::Execution&, const Event& e) {
   switch (e.op) {
     case OpKind::Spawn:
-      if (e.peer != sched::kNoThread) spawned_.push_back({e.peer, e.where, false});
+      // A process's first thread is settled by the process's join, not its own.
+      if (e.peer != sched::kNoThread && e.object.kind != sched::ObjectKind::Process)
+        spawned_.push_back({e.peer, e.where, false});
       return;
     case OpKind::Join:
     case OpKind::Detach:

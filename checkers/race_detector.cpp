@@ -198,6 +198,15 @@ void RaceDetector::on_event(sched::Execution& x, const Event& e) {
     case OpKind::FetchXor:
       if (kind == ObjectKind::Atomic) on_atomic(e, t);
       return;
+    case OpKind::Send:
+    case OpKind::Recv:
+    case OpKind::Close:
+      if (sched::is_channel(kind)) on_message(e, t);
+      return;
+    case OpKind::Kill:
+    case OpKind::Crash:
+    case OpKind::Exit:
+    case OpKind::Poll:
     case OpKind::Detach:
     case OpKind::End:
     case OpKind::Yield:
@@ -230,6 +239,31 @@ void RaceDetector::on_atomic(const Event& e, ThreadState& t) {
       if (releases(e.order)) release(e.thread, t, a.clock);
       return;
   }
+}
+
+VectorClock& RaceDetector::message(ObjectRef channel, std::uint64_t number) {
+  auto& all = channels_[static_cast<unsigned>(channel.kind) & 15];
+  if (channel.index >= all.size()) all.resize(channel.index + 1);
+  MessageClocks& m = all[channel.index];
+  if (number >= m.clocks.size()) {
+    m.clocks.resize(number + 1);
+    m.runs.resize(number + 1, 0);
+  }
+  if (m.runs[number] != run_) {
+    m.runs[number] = run_;
+    m.clocks[number].clear();
+  }
+  return m.clocks[number];
+}
+
+void RaceDetector::on_message(const Event& e, ThreadState& t) {
+  // Number 0 is a close by the death of every process using an end: no
+  // thread released anything into it.
+  if (e.value == 0) return;
+  const bool releases_message = (e.op == OpKind::Send && !e.failed()) || e.op == OpKind::Close;
+  const bool acquires_message = (e.op == OpKind::Recv && !e.failed()) || (e.flags & sched::kClosed);
+  if (releases_message) release(e.thread, t, message(e.object, e.value));
+  if (acquires_message) acquire(t, message(e.object, e.value));
 }
 
 void RaceDetector::on_barrier(const Event& e, ThreadState& t) {

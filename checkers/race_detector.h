@@ -12,7 +12,9 @@
 // latch count_down -> wait, barrier arrive -> wait of the same phase, and
 // atomics by memory order (release store or RMW -> acquire load or RMW that
 // reads it; relaxed creates nothing). Condition variables and notifies add
-// nothing by themselves: the mutex does. docs/checkers.md says more.
+// nothing by themselves: the mutex does. Message passing: a send (or close)
+// -> the receive of that message (or the observation of that close).
+// docs/checkers.md says more.
 
 #include <cstdint>
 #include <map>
@@ -95,6 +97,12 @@ class RaceDetector final : public sched::Observer {
 
   void on_atomic(const sched::Event& e, ThreadState& t);
   void on_barrier(const sched::Event& e, ThreadState& t);
+  // on_message adds the edges of pipes, queues and futures: a send, or a
+  // close, releases into its message's clock (Event::value numbers it); the
+  // receive of that message, or an operation that observed that close,
+  // acquires it. Precise per message, not "every earlier send".
+  void on_message(const sched::Event& e, ThreadState& t);
+  VectorClock& message(sched::ObjectRef channel, std::uint64_t number);
   void on_read(sched::Execution& x, const sched::Event& e, ThreadState& t);
   void on_write(sched::Execution& x, const sched::Event& e, ThreadState& t);
   void report(sched::Execution& x, const sched::Event& e, const Access& now, bool now_writes, const Access& before,
@@ -107,6 +115,13 @@ class RaceDetector final : public sched::Observer {
   std::vector<VarState> vars_;              // by var index
   std::vector<SyncState> sync_[16];         // by object kind, then index
   std::vector<BarrierState> barriers_;      // by barrier index
+  // MessageClocks: what each message (or close) of one channel released,
+  // by message number; an entry stamped with another run is stale.
+  struct MessageClocks {
+    std::vector<VectorClock> clocks;
+    std::vector<std::uint64_t> runs;
+  };
+  std::vector<MessageClocks> channels_[16];  // by object kind, then index
   // Lock sets seen so far (0 is the empty set); kept across executions,
   // since a test's lock names are the same in each.
   std::vector<LockSet> locksets_;

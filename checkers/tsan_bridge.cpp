@@ -98,6 +98,15 @@ void TsanBridge::on_record(sched::Execution&, const Event& e) {
     case OpKind::FetchXor:
       if (kind == ObjectKind::Atomic) on_atomic(e);
       return;
+    case OpKind::Send:
+    case OpKind::Recv:
+    case OpKind::Close:
+      if (sched::is_channel(kind)) on_message(e);
+      return;
+    case OpKind::Kill:
+    case OpKind::Crash:
+    case OpKind::Exit:
+    case OpKind::Poll:
     case OpKind::Detach:
     case OpKind::Yield:
     case OpKind::Sleep:
@@ -150,6 +159,15 @@ void TsanBridge::on_barrier(const Event& e) {
   }
   if (e.thread < b.arrived_in.size())  // a wait: for the phase of its arrival
     sched::tsan::acquire(address(e.object, Role::Completed, b.arrived_in[e.thread]));
+}
+
+void TsanBridge::on_message(const Event& e) {
+  // Message numbers are per channel; 0 is a close by the death of every
+  // process using an end, which no thread released anything into.
+  if (e.value == 0) return;
+  const void* message = address(e.object, Role::Message, e.value);
+  if ((e.op == OpKind::Send && !e.failed()) || e.op == OpKind::Close) sched::tsan::release(message);
+  if ((e.op == OpKind::Recv && !e.failed()) || (e.flags & sched::kClosed)) sched::tsan::acquire(message);
 }
 
 void TsanBridge::on_event(sched::Execution& x, const Event&) { fail_with_report(x); }

@@ -37,13 +37,14 @@ class TsanBridge final : public sched::Tap, public sched::Observer {
 
  private:
   // Role says which of an object's synchronization addresses is meant.
-  enum class Role : std::uint8_t { Exclusive, Shared, Started, Ended, Arrived, Completed, Released };
+  enum class Role : std::uint8_t { Exclusive, Shared, Started, Ended, Arrived, Completed, Released, Message };
 
   // address returns the synchronization address for (object, role, sub),
   // the same one for the whole execution.
   const void* address(sched::ObjectRef object, Role role, std::uint64_t sub = 0);
   void on_atomic(const sched::Event& e);
   void on_barrier(const sched::Event& e);
+  void on_message(const sched::Event& e);
   void fail_with_report(sched::Execution& x);
 
   struct Key {

@@ -27,6 +27,15 @@ constexpr Sample kSamples[] = {
      &relaxed_publication::buggy, &relaxed_publication::fixed, FailureKind::DataRace},
     {"three_lock_inversion", "three threads take three locks in a cycle; all hold their first only in rare schedules",
      &three_lock_inversion::buggy, &three_lock_inversion::fixed, FailureKind::Deadlock},
+    {"pipe_echo_deadlock", "parent and child both receive first on their pipe, each waiting for the other",
+     &pipe_echo_deadlock::buggy, &pipe_echo_deadlock::fixed, FailureKind::Deadlock},
+    {"pipeline_lock_deadlock", "a producer blocks in put on a full queue holding a lock its consumer needs",
+     &pipeline_lock_deadlock::buggy, &pipeline_lock_deadlock::fixed, FailureKind::Deadlock},
+    {"reply_overtakes_cancel", "a late reply overtakes a cancel and is taken as the reply to the next request",
+     &reply_overtakes_cancel::buggy, &reply_overtakes_cancel::fixed, FailureKind::AssertionFailed},
+    {"supervisor_restart", "a supervisor restarts a crashed worker but drops the job it held",
+     &supervisor_restart::buggy, &supervisor_restart::fixed, FailureKind::AssertionFailed,
+     /*race_detection=*/true, /*process_crashes=*/true},
 };
 
 }  // namespace

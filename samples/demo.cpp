@@ -24,7 +24,7 @@ constexpr std::uint64_t kIterations = 10000;
 
 // demo runs one sample and says whether it behaved as documented.
 bool demo(const Sample& sample, weft::Options options) {
-  options.race_detection(sample.race_detection);
+  options.race_detection(sample.race_detection).process_crashes(sample.process_crashes);
   std::cout << "=== " << sample.name << " ===\n"
             << "hazard: " << sample.hazard << "\n\n";
 

@@ -23,6 +23,10 @@ struct Sample {
   // samples whose bug is a wrong outcome reached through a data race, which
   // the detector would report first as a DataRace.
   bool race_detection = true;
+  // process_crashes: explore this sample (bug and fixed twin) with injected
+  // process crashes (Options::process_crashes), for samples about surviving
+  // them.
+  bool process_crashes = false;
 };
 
 // all lists every sample, in the order a reader should meet them (the
@@ -39,6 +43,10 @@ namespace worker_pool_early_collect { void buggy(); void fixed(); }
 namespace racy_counter { void buggy(); void fixed(); }
 namespace relaxed_publication { void buggy(); void fixed(); }
 namespace three_lock_inversion { void buggy(); void fixed(); }
+namespace pipe_echo_deadlock { void buggy(); void fixed(); }
+namespace pipeline_lock_deadlock { void buggy(); void fixed(); }
+namespace reply_overtakes_cancel { void buggy(); void fixed(); }
+namespace supervisor_restart { void buggy(); void fixed(); }
 // ThreadSanitizer mode only (samples/tsan/catalog.cpp):
 namespace unprotected_vector { void buggy(); void fixed(); }
 

@@ -22,6 +22,7 @@ enum class OpKind : std::uint8_t {
   Load, Store, Exchange, CasSuccess, CasFailure, FetchAdd, FetchSub, FetchAnd, FetchOr, FetchXor,
   Read, Write,
   Complete,  // a barrier's phase completed (after its completion function)
+  Send, Recv, Close, Kill, Crash, Exit, Poll,
 };
 
 // ValueKind says how to print Event::value.
@@ -31,6 +32,14 @@ enum class ValueKind : std::uint8_t { None, Unsigned, Signed, Bool };
 inline constexpr std::uint8_t kFailed = 1;    // a try_ operation did not succeed
 inline constexpr std::uint8_t kTimedOut = 2;  // a timed wait ended by its deadline
 inline constexpr std::uint8_t kSpurious = 4;  // a wait returned without a notify
+// Message passing (pipe, queue, future): Event::value of a Send, Recv or
+// Close is a message number, unique per channel object within the execution
+// (a close takes a number too). A Recv, or a failed Send, that observed a
+// close has kClosed and the close's number (0: the end closed because every
+// process using it died, which orders nothing).
+inline constexpr std::uint8_t kClosed = 8;
+inline constexpr std::uint8_t kEndB = 16;     // a pipe operation on end B (else end A)
+inline constexpr std::uint8_t kFault = 32;    // an injected fault (Options::process_crashes, ...)
 
 // is_lock says whether objects of `kind` are locks: every weft mutex, and
 // shared_mutex.
@@ -48,6 +57,12 @@ constexpr bool acquires(std::memory_order o) noexcept {
 }
 constexpr bool releases(std::memory_order o) noexcept {
   return o == std::memory_order_release || o == std::memory_order_acq_rel || o == std::memory_order_seq_cst;
+}
+
+// is_channel says whether objects of `kind` pass messages: their Send and
+// Recv events carry message numbers.
+constexpr bool is_channel(ObjectKind kind) noexcept {
+  return kind == ObjectKind::Pipe || kind == ObjectKind::Queue || kind == ObjectKind::Future;
 }
 
 struct Event {

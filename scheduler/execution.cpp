@@ -56,6 +56,17 @@ struct Execution::ThreadRecord {
   Blocker blocker;
   Time deadline = kNever;
   bool unwind_deferred = false;  // inside release_step: no Unwind may be thrown
+  ProcessId process = 0;
+  bool killed = false;           // its process is ending: unwind at the next scheduling point
+};
+
+struct Execution::ProcessRecord {
+  ObjectRef ref;
+  std::string name;
+  std::uint32_t live = 0;        // threads that have not ended
+  Death death = Death::None;
+  std::uint64_t steps = 0;       // scheduling points its threads reached
+  std::uint64_t crash_at = 0;    // crash at this value of `steps`; 0: never
 };
 
 Execution::Execution(StackPool& stacks) : stacks_(stacks) { events_.reserve(256); }
@@ -86,12 +97,27 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.blocker = {};
   t.deadline = kNever;
   t.unwind_deferred = false;
+  t.process = 0;
+  t.killed = false;
   return t;
+}
+
+Execution::ProcessRecord& Execution::make_process(ObjectRef ref, std::string name) {
+  if (process_count_ == processes_.size()) processes_.push_back(std::make_unique<ProcessRecord>());
+  ProcessRecord& p = *processes_[process_count_++];
+  p = ProcessRecord{};
+  p.ref = ref;
+  p.name = std::move(name);
+  return p;
 }
 
 ThreadId Execution::spawn(ThreadBody body) {
   const tsan::Unseen unseen;
+  const ProcessId process = current_ < thread_count_ ? threads_[current_]->process : 0;
   ThreadRecord& t = make_thread();
+  t.process = process;
+  t.killed = processes_[process]->death != Death::None;
+  ++processes_[process]->live;
   t.body = body;
   t.fiber.start(stacks_, &Execution::thread_main, &t, t.id);
   strategy_->on_spawn(t.id);
@@ -130,6 +156,56 @@ void Execution::thread_main(void* p) {
   }
   if (!x.failure_) x.record(OpKind::End, {ObjectKind::Thread, t.id}, {});
   t.ended = true;
+  --x.processes_[t.process]->live;
+}
+
+ThreadId Execution::spawn_process(ThreadBody body, ObjectRef ref, std::string name) {
+  const ProcessId p = process_count_;
+  make_process(ref, std::move(name));
+  // spawn puts the thread in its creator's process; move it to the new one.
+  const ThreadId t = spawn(body);
+  ThreadRecord& r = *threads_[t];
+  --processes_[r.process]->live;
+  r.process = p;
+  r.killed = false;
+  ++processes_[p]->live;
+  return t;
+}
+
+ProcessId Execution::process_of(ThreadId t) const noexcept { return threads_[t]->process; }
+const std::string& Execution::process_name(ProcessId p) const noexcept { return processes_[p]->name; }
+void Execution::rename_process(ProcessId p, std::string name) { processes_[p]->name = std::move(name); }
+Death Execution::death_of(ProcessId p) const noexcept { return processes_[p]->death; }
+bool Execution::process_ended(ProcessId p) const noexcept { return processes_[p]->live == 0; }
+
+void Execution::end_process(ProcessId p, Death how) noexcept {
+  ProcessRecord& r = *processes_[p];
+  if (r.death == Death::None) r.death = how;
+  for (std::uint32_t i = 0; i < thread_count_; ++i)
+    if (threads_[i]->process == p && !threads_[i]->ended) threads_[i]->killed = true;
+}
+
+void Execution::plan_crash(ProcessId p, std::uint64_t at) noexcept {
+  processes_[p]->crash_at = processes_[p]->steps + at;
+}
+
+void Execution::count_process_step(ThreadRecord& me, Location where) {
+  ProcessRecord& p = *processes_[me.process];
+  if (++p.steps != p.crash_at || p.death != Death::None || faults_left_ == 0) return;
+  --faults_left_;
+  record(OpKind::Crash, p.ref, where).flags = kFault;
+  end_process(me.process, Death::Crashed);
+}
+
+void Execution::unwind_if_killed() {
+  if (threads_[current_]->killed && may_unwind()) throw Unwind{};
+}
+
+Blocker Execution::process_blocker(ProcessId p) const noexcept {
+  Blocker b;
+  b.state = processes_[p].get();
+  b.ready = [](const void* state, ThreadId) { return static_cast<const ProcessRecord*>(state)->live == 0; };
+  return b;
 }
 
 void Execution::run(Strategy& strategy, const Config& config, std::uint64_t index, ThreadBody body) {
@@ -146,6 +222,9 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   index_ = index;
   now_ = 0;
   std::fill(std::begin(object_counts_), std::end(object_counts_), 0u);
+  process_count_ = 0;
+  make_process({}, "main");
+  faults_left_ = config.max_faults;
   events_.clear();
   schedule_.clear();
   failure_.reset();
@@ -198,6 +277,7 @@ void Execution::unwind_all() {
 
 inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
   if (t.ended) return false;
+  if (t.killed) return true;  // it unwinds, whatever it waited for
   if (!t.blocker.ready || t.blocker.ready(t.blocker.state, t.id)) return true;
   return t.deadline != kNever && (t.deadline <= now_ || t.deadline == earliest_due);
 }
@@ -255,6 +335,8 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
   ThreadRecord& me = *threads_[current_];
   if (observed_ < events_.size() && !observers_.empty()) notify_observers();
   if (aborting_) return abort_point();
+  if (me.process != 0) count_process_step(me, where);
+  if (me.killed && may_unwind()) throw Unwind{};
   me.op = op;
   me.object = object;
   me.where = where;
@@ -270,6 +352,14 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
       clear_pending(me);
       return abort_point();
     }
+  }
+  if (me.killed) {
+    // Its process died while it waited: unwind, or, where it cannot (a
+    // destructor), give up the wait but let a ready operation take effect.
+    const bool ready = !me.blocker.ready || me.blocker.ready(me.blocker.state, me.id);
+    clear_pending(me);
+    if (may_unwind()) throw Unwind{};
+    return ready ? StepResult::Ready : StepResult::Aborted;
   }
   StepResult result = StepResult::Ready;
   if (me.blocker.ready && !me.blocker.ready(me.blocker.state, me.id)) {
@@ -323,7 +413,7 @@ StepResult Execution::abort_point() {
 }
 
 Event& Execution::record(OpKind op, ObjectRef object, Location where, std::uint8_t flags, ThreadId peer,
-                         std::memory_order order) {
+                         std::memory_order order, std::uint64_t value) {
   const tsan::Unseen unseen;
   Event& e = events_.emplace_back();
   e.step = steps_;
@@ -333,6 +423,7 @@ Event& Execution::record(OpKind op, ObjectRef object, Location where, std::uint8
   e.order = order;
   e.object = object;
   e.peer = peer;
+  e.value = value;
   e.where = where;
   for (Tap* tap : taps_) tap->on_record(*this, e);
   return e;
@@ -414,11 +505,13 @@ std::vector<ThreadView> Execution::snapshot() const {
     v.object = t.object;
     v.where = t.where;
     v.timed = t.deadline != kNever;
+    if (process_count_ > 1) v.process = processes_[t.process]->name;
     if (t.ended) {
       v.state = ThreadView::State::Finished;
     } else if (t.blocker.ready && !runnable(t, earliest)) {
       v.state = ThreadView::State::Blocked;
       if (t.blocker.holders) t.blocker.holders(t.blocker.state, t.id, v.waits_for);
+      if (t.blocker.describe) t.blocker.describe(t.blocker.state, t.id, v.detail);
     } else if (t.id == current_ && on_fiber_) {
       v.state = ThreadView::State::Running;
     } else {

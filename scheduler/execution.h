@@ -39,6 +39,9 @@ struct Blocker {
   // being joined), for deadlock reports; may be null.
   void (*holders)(const void* state, ThreadId self, std::vector<ThreadId>& out) = nullptr;
   const void* state = nullptr;
+  // describe adds what a report should say beyond the object's name (a
+  // pipe's "end A"); may be null.
+  void (*describe)(const void* state, ThreadId self, std::string& out) = nullptr;
 };
 
 // ThreadBody is what a thread runs: run(arg), then destroy(arg) (which may
@@ -71,6 +74,8 @@ struct ThreadView {
   Location where;                 // pending operation, or last one
   bool timed = false;             // blocked with a deadline
   std::vector<ThreadId> waits_for;
+  std::string detail;             // Blocker::describe's words, e.g. "end A"
+  std::string process;            // its process's name, when the execution has more than one
 };
 
 // FailureRecord is how an execution failed, captured when it did.
@@ -88,7 +93,16 @@ struct Config {
   std::uint64_t max_steps = 100000;
   bool spurious_wakeups = false;
   bool race_detection = false;  // read by the harness, which adds the detector
+  // Faults, read by the harness's message passing (see weft::Options).
+  bool process_crashes = false;
+  bool pipe_breaks = false;
+  bool queue_put_failures = false;
+  std::uint32_t max_faults = 1;  // injected faults per execution, all kinds together
 };
+
+// Death is how a simulated process ended, or is ending: its threads unwind
+// at their next scheduling point once it is anything but None.
+enum class Death : std::uint8_t { None, Exited, Killed, Crashed };
 
 class Execution {
  public:
@@ -146,9 +160,10 @@ class Execution {
   // at its next ordinary step.
   StepResult release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker = nullptr);
   // record appends the event of an operation that took effect, shows it to
-  // the taps, and returns it for the caller to add values.
+  // the taps, and returns it for the caller to add what taps do not need
+  // (a value to print). A message's number is `value`: taps need it.
   Event& record(OpKind op, ObjectRef object, Location where, std::uint8_t flags = 0, ThreadId peer = kNoThread,
-                std::memory_order order = std::memory_order_seq_cst);
+                std::memory_order order = std::memory_order_seq_cst, std::uint64_t value = 0);
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
   std::uint32_t choose(std::uint32_t bound);
@@ -180,6 +195,37 @@ class Execution {
   // join_blocker is the blocker of a thread waiting for `target` to end.
   Blocker join_blocker(ThreadId target) const noexcept;
 
+  // --- Simulated processes: groups of threads that share no memory. ---
+  // Thread 0 starts process 0 ("main"); a spawned thread joins its
+  // creator's process, except that spawn_process starts a new one.
+
+  // spawn_process is spawn for the first thread of a new process, named
+  // `name` in reports and traced as `ref`; returns the thread.
+  ThreadId spawn_process(ThreadBody body, ObjectRef ref, std::string name);
+  ProcessId process_of(ThreadId t) const noexcept;
+  std::uint32_t process_count() const noexcept { return process_count_; }
+  const std::string& process_name(ProcessId p) const noexcept;
+  void rename_process(ProcessId p, std::string name);
+  // death_of is None while process `p` runs normally; once it is not, the
+  // process is gone for everyone else, though its threads may still unwind.
+  Death death_of(ProcessId p) const noexcept;
+  // process_ended: every thread of `p` has ended.
+  bool process_ended(ProcessId p) const noexcept;
+  // end_process records how `p` ends (the first cause counts) and makes
+  // each of its threads unwind at its current or next scheduling point.
+  void end_process(ProcessId p, Death how) noexcept;
+  // plan_crash makes process `p` crash at its `at`-th scheduling point
+  // from now (1 is the next); a process that ends before then does not.
+  void plan_crash(ProcessId p, std::uint64_t at) noexcept;
+  // process_blocker is the blocker of a thread waiting for every thread of
+  // `p` to end.
+  Blocker process_blocker(ProcessId p) const noexcept;
+  // unwind_if_killed throws Unwind when the running thread's process is
+  // ending and it can unwind now (a process that killed itself).
+  void unwind_if_killed();
+  // faults_left counts down the faults this execution may still inject.
+  std::uint32_t& faults_left() noexcept { return faults_left_; }
+
   // --- For the crash handler (runs in a signal handler; may allocate). ---
 
   // index is the number of the execution that is running.
@@ -192,6 +238,7 @@ class Execution {
  private:
   friend class Binding;
   struct ThreadRecord;
+  struct ProcessRecord;
   static void thread_main(void* record);
 
   // The one piece of thread-local state: which execution this OS thread
@@ -211,6 +258,8 @@ class Execution {
   StepResult abort_point();
   bool may_unwind() const noexcept;
   void clear_pending(ThreadRecord& t) noexcept;
+  ProcessRecord& make_process(ObjectRef ref, std::string name);
+  void count_process_step(ThreadRecord& me, Location where);
 
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
@@ -236,6 +285,9 @@ class Execution {
   std::optional<FailureRecord> failure_;
   ThreadLocalSlots slots_ = ThreadLocalSlots::of_this_thread();
   std::uint32_t timed_waiters_ = 0;  // threads waiting with a deadline
+  std::vector<std::unique_ptr<ProcessRecord>> processes_;  // kept across executions for reuse
+  std::uint32_t process_count_ = 0;                        // processes of this execution
+  std::uint32_t faults_left_ = 0;
 };
 
 }  // namespace weft::sched

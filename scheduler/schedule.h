@@ -62,6 +62,11 @@ struct Token {
   Schedule schedule;
   bool spurious_wakeups = false;
   bool race_detection = false;
+  // Faults (written only when one is on, so older tokens read the same).
+  bool process_crashes = false;
+  bool pipe_breaks = false;
+  bool queue_put_failures = false;
+  std::uint32_t max_faults = 1;
   std::uint64_t max_steps = 0;
   Verdict verdict = Verdict::AssertionFailed;
   std::uint64_t step = 0;       // the step the failure happened at

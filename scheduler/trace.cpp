@@ -17,6 +17,10 @@ const char* kind_name(ObjectKind kind) noexcept {
     case ObjectKind::Barrier: return "barrier";
     case ObjectKind::Atomic: return "atomic";
     case ObjectKind::Var: return "var";
+    case ObjectKind::Pipe: return "pipe";
+    case ObjectKind::Queue: return "queue";
+    case ObjectKind::Process: return "process";
+    case ObjectKind::Future: return "future";
   }
   return "object";
 }
@@ -59,8 +63,57 @@ const char* verb(OpKind op) noexcept {
     case OpKind::Read: return "read";
     case OpKind::Write: return "write";
     case OpKind::Complete: return "complete";
+    case OpKind::Send: return "send";
+    case OpKind::Recv: return "recv";
+    case OpKind::Close: return "close";
+    case OpKind::Kill: return "kill";
+    case OpKind::Crash: return "crash";
+    case OpKind::Exit: return "exit";
+    case OpKind::Poll: return "poll";
   }
   return "op";
+}
+
+void append(std::string& out, const std::string& part) {
+  if (part.empty()) return;
+  if (!out.empty()) out += ' ';
+  out += part;
+}
+
+// message_verb is how message passing reads per kind: a queue is put to and
+// got from, a future set and got, a process started and asked for its
+// status; null where the generic verb says it.
+const char* message_verb(OpKind op, ObjectKind kind) noexcept {
+  if (kind == ObjectKind::Queue && op == OpKind::Send) return "put";
+  if (kind == ObjectKind::Queue && op == OpKind::Recv) return "get";
+  if (kind == ObjectKind::Future && op == OpKind::Send) return "set";
+  if (kind == ObjectKind::Future && op == OpKind::Recv) return "get";
+  if (kind == ObjectKind::Process && op == OpKind::Spawn) return "start";
+  if (kind == ObjectKind::Process && op == OpKind::Poll) return "status";
+  return nullptr;
+}
+
+// exit_text names Event::value of a process.exit.
+const char* exit_text(std::uint64_t value) noexcept {
+  switch (value) {
+    case 0: return "returned";
+    case 1: return "killed";
+    case 2: return "crashed";
+    case 3: return "threw";
+  }
+  return "ended";
+}
+
+void append_message_detail(std::string& out, const Event& e) {
+  if (e.object.kind == ObjectKind::Pipe) out += (e.flags & kEndB) ? "end B" : "end A";
+  if (e.object.kind == ObjectKind::Process) {
+    if (e.op == OpKind::Exit) out += exit_text(e.value);
+    if (e.op == OpKind::Spawn && e.peer != kNoThread) out += "-> T" + std::to_string(e.peer);
+    return;
+  }
+  if ((e.op == OpKind::Send || e.op == OpKind::Recv || e.op == OpKind::Close) && e.value != 0 &&
+      !(e.flags & kClosed) && !(e.op == OpKind::Send && (e.flags & kFailed)))
+    append(out, "msg " + std::to_string(e.value));
 }
 
 std::string value_text(const Event& e) {
@@ -85,11 +138,6 @@ const char* order_name(std::memory_order order) noexcept {
   return "";
 }
 
-void append(std::string& out, const std::string& part) {
-  if (part.empty()) return;
-  if (!out.empty()) out += ' ';
-  out += part;
-}
 }  // namespace
 
 std::string object_name(ObjectRef object) {
@@ -99,6 +147,8 @@ std::string object_name(ObjectRef object) {
 }
 
 std::string operation_name(OpKind op, ObjectKind kind) {
+  if (const char* v = message_verb(op, kind)) return std::string(kind_name(kind)) + "." + v;
+  if (kind == ObjectKind::Process) return std::string("process.") + verb(op);
   if (op == OpKind::End || op == OpKind::Spawn) return std::string("thread.") + verb(op);
   return std::string(kind_name(kind)) + "." + verb(op);
 }
@@ -106,7 +156,11 @@ std::string operation_name(OpKind op, ObjectKind kind) {
 std::string event_detail(const Event& e) {
   std::string out;
   const bool atomic = e.object.kind == ObjectKind::Atomic;
-  if (e.op == OpKind::Spawn) append(out, "-> T" + std::to_string(e.peer));
+  if (is_channel(e.object.kind) || e.object.kind == ObjectKind::Process) {
+    append_message_detail(out, e);
+  } else if (e.op == OpKind::Spawn) {
+    append(out, "-> T" + std::to_string(e.peer));
+  }
   if ((e.op == OpKind::NotifyOne || e.op == OpKind::NotifyAll || e.op == OpKind::Release) && e.peer != kNoThread)
     append(out, "woke T" + std::to_string(e.peer));
   if (e.op == OpKind::CasFailure) append(out, "failed, saw");
@@ -114,8 +168,10 @@ std::string event_detail(const Event& e) {
   if (!v.empty()) append(out, (e.op == OpKind::Load || e.op == OpKind::Read || e.op == OpKind::CasFailure ? "-> " : "= ") + v);
   if (atomic && e.order != std::memory_order_seq_cst) append(out, std::string("(") + order_name(e.order) + ")");
   if (e.flags & kFailed) append(out, "failed");
+  if (e.flags & kClosed) append(out, (e.flags & kFailed) ? "(closed)" : "closed");
   if (e.flags & kTimedOut) append(out, "timed out");
   if (e.flags & kSpurious) append(out, "spurious");
+  if (e.flags & kFault) append(out, "(injected fault)");
   return out;
 }
 

@@ -7,6 +7,11 @@
 
 namespace weft::sched {
 
+// ProcessId numbers simulated processes in creation order; 0 is the test
+// body's own process, which every thread belongs to unless a weft::process
+// started it or one of its threads.
+using ProcessId = std::uint32_t;
+
 // ThreadId numbers weft threads in creation order; 0 is the test body.
 using ThreadId = std::uint32_t;
 inline constexpr ThreadId kNoThread = std::numeric_limits<ThreadId>::max();
@@ -25,6 +30,7 @@ struct Location {
 // the object in reports ("mutex#2") independently of addresses.
 enum class ObjectKind : std::uint8_t {
   None, Thread, Mutex, SharedMutex, Condvar, Semaphore, Latch, Barrier, Atomic, Var,
+  Pipe, Queue, Process, Future,
 };
 
 struct ObjectRef {

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <weft/weft.h>
 
@@ -60,18 +61,62 @@ void notify_choice() {
   WEFT_ASSERT(woken_first.get() != 2, "the second waiter was woken first");
 }
 
+// Both sides receive first.
+void pipe_deadlock() {
+  auto [a, b] = weft::pipe();
+  weft::process child("child", [](weft::pipe_end<> end) {
+    (void)end.recv();
+    end.send("reply");
+  }, b);
+  (void)a.recv();
+  a.send("request");
+  child.join();
+}
+
+// Message order among three senders decides the outcome.
+void message_order() {
+  weft::queue<int> q;
+  std::vector<weft::process> senders;
+  for (int i = 0; i < 3; ++i) senders.emplace_back([&q, i] { q.put(i); });
+  int first = *q.get();
+  int second = *q.get();
+  int third = *q.get();
+  for (auto& s : senders) s.join();
+  WEFT_ASSERT(!(first == 2 && second == 0 && third == 1), "the messages arrived as 2, 0, 1");
+}
+
+// A crash fault and a pipe break in one execution.
+void faults() {
+  auto [a, b] = weft::pipe<int>();
+  weft::process worker("worker", [](weft::pipe_end<int> end) {
+    for (int i = 0; i < 3; ++i) end.send(i);
+  }, b);
+  int got = 0;
+  while (auto m = a.recv()) ++got;
+  const weft::exit_status status = worker.wait();
+  WEFT_ASSERT(got == 3 || status.kind != weft::exit_kind::exited, "a message was lost though the worker exited");
+}
+
 const std::map<std::string, void (*)()> kScenarios = {
-    {"lost_update", &lost_update}, {"lock_order", &lock_order}, {"notify_choice", &notify_choice}};
+    {"lost_update", &lost_update},     {"lock_order", &lock_order},       {"notify_choice", &notify_choice},
+    {"pipe_deadlock", &pipe_deadlock}, {"message_order", &message_order}, {"faults", &faults}};
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3 || !kScenarios.count(argv[2])) {
-    std::fprintf(stderr, "usage: replay_driver explore|replay <lost_update|lock_order|notify_choice> [seed|token]\n");
+    std::fprintf(stderr, "usage: replay_driver explore|replay <scenario> [seed|token]\n");
     return 2;
   }
   const std::function<void()> body = kScenarios.at(argv[2]);
-  const auto options = weft::Options{}.iterations(20000).trace_steps(0).seed(argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1);
+  // Faults are on for every scenario: where there is no process or pipe
+  // they change nothing, and the token carries them.
+  const auto options = weft::Options{}
+                           .iterations(20000)
+                           .trace_steps(0)
+                           .seed(argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1)
+                           .process_crashes(true)
+                           .pipe_breaks(true);
   weft::Report report;
   if (std::strcmp(argv[1], "explore") == 0) {
     report = weft::explore(body, options);

@@ -176,7 +176,9 @@ TEST_P(CrossProcess, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
   EXPECT_EQ(run(driver + " explore " + GetParam()), explored);
 }
 
-INSTANTIATE_TEST_SUITE_P(Replay, CrossProcess, ::testing::Values("lost_update", "lock_order", "notify_choice"));
+INSTANTIATE_TEST_SUITE_P(Replay, CrossProcess,
+                         ::testing::Values("lost_update", "lock_order", "notify_choice", "pipe_deadlock", "message_order",
+                                           "faults"));
 
 // The contract's own example: the lost update on an atomic load and store,
 // found by pct(3) and replayed to the identical failure.

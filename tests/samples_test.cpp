@@ -20,8 +20,11 @@ namespace {
 using weft::samples::Sample;
 
 weft::Options buggy_options(const Sample& sample) {
-  return weft::Options{}.iterations(10000).race_detection(sample.race_detection);
+  return weft::Options{}.iterations(10000).race_detection(sample.race_detection).process_crashes(sample.process_crashes);
 }
+
+// fixed_options: the twin meets the same faults as the bug.
+weft::Options fixed_options(const Sample& sample) { return weft::Options{}.process_crashes(sample.process_crashes); }
 
 class SamplesTest : public ::testing::TestWithParam<Sample> {};
 
@@ -37,14 +40,14 @@ TEST_P(SamplesTest, BugIsFoundWithExpectedKind) {
 
 TEST_P(SamplesTest, FixedTwinPassesUnderPct) {
   const weft::Report report = weft::explore(
-      GetParam().fixed, weft::Options{}.strategy(weft::Strategy::pct(3)).iterations(2000));
+      GetParam().fixed, fixed_options(GetParam()).strategy(weft::Strategy::pct(3)).iterations(2000));
   EXPECT_TRUE(report.ok()) << report.failure->to_string();
   EXPECT_EQ(report.executions, 2000u);
 }
 
 TEST_P(SamplesTest, FixedTwinPassesUnderRandom) {
   const weft::Report report = weft::explore(
-      GetParam().fixed, weft::Options{}.strategy(weft::Strategy::random()).iterations(2000));
+      GetParam().fixed, fixed_options(GetParam()).strategy(weft::Strategy::random()).iterations(2000));
   EXPECT_TRUE(report.ok()) << report.failure->to_string();
   EXPECT_EQ(report.executions, 2000u);
 }

@@ -110,6 +110,24 @@ void watch_with_tsan(sched::Execution& execution, checkers::TsanBridge& bridge) 
   execution.tap(&bridge);
 }
 
+sched::Config config_of(const Options& o) {
+  sched::Config c{o.max_steps(), o.spurious_wakeups(), o.race_detection()};
+  c.process_crashes = o.process_crashes();
+  c.pipe_breaks = o.pipe_breaks();
+  c.queue_put_failures = o.queue_put_failures();
+  c.max_faults = o.max_faults();
+  return c;
+}
+
+sched::Config config_of(const sched::Token& t) {
+  sched::Config c{t.max_steps, t.spurious_wakeups, t.race_detection};
+  c.process_crashes = t.process_crashes;
+  c.pipe_breaks = t.pipe_breaks;
+  c.queue_put_failures = t.queue_put_failures;
+  c.max_faults = t.max_faults;
+  return c;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
@@ -124,7 +142,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
-  const sched::Config config{options.max_steps(), options.spurious_wakeups(), options.race_detection()};
+  const sched::Config config = config_of(options);
   checkers::LeakChecker leaks;
   execution.observe(&leaks);
   checkers::RaceDetector races;
@@ -158,7 +176,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
   sched::ReplayStrategy strategy(token.schedule);
-  const sched::Config config{token.max_steps, token.spurious_wakeups, token.race_detection};
+  const sched::Config config = config_of(token);
   checkers::LeakChecker leaks;
   execution.observe(&leaks);
   checkers::RaceDetector races;

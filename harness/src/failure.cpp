@@ -79,6 +79,7 @@ std::string Failure::to_string() const {
     for (const ThreadSnapshot& t : threads) {
       std::ostringstream row;
       row << "  T" << t.thread << "  ";
+      if (!t.process.empty()) row << "process " << t.process << "  ";
       pad(row, t.state, 9);
       if (!t.waiting_for.empty()) row << t.waiting_for << "  ";
       row << location(t.file, t.line);

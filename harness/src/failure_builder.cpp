@@ -31,6 +31,7 @@ ThreadSnapshot snapshot_of(const sched::ThreadView& v) {
   ThreadSnapshot s;
   s.thread = v.id;
   s.state = state_name(v.state);
+  s.process = v.process;
   if (v.state == sched::ThreadView::State::Blocked) s.waiting_for = checkers::describe_wait(v);
   if (v.state != sched::ThreadView::State::Finished) {
     s.file = sched::base_name(v.where.file);
@@ -69,6 +70,10 @@ Failure build_failure(const sched::Execution& x, std::uint64_t execution_index, 
   token.schedule = x.schedule();
   token.spurious_wakeups = x.config().spurious_wakeups;
   token.race_detection = x.config().race_detection;
+  token.process_crashes = x.config().process_crashes;
+  token.pipe_breaks = x.config().pipe_breaks;
+  token.queue_put_failures = x.config().queue_put_failures;
+  token.max_faults = x.config().max_faults;
   token.max_steps = x.config().max_steps;
   token.verdict = record.verdict;
   token.step = record.step;

@@ -18,7 +18,33 @@ struct AtomicState {
 
 struct VarState {
   ObjectRef ref;
+  // The process of the first access, and where it was: processes share no
+  // memory, so a var touched by a second process is a model error.
+  bool touched = false;
+  sched::ProcessId process = 0;
+  ThreadId first = 0;
+  sched::Location first_at;
 };
+
+// shared_across_processes reports a var used by a second process.
+bool shared_across_processes(Execution& x, VarState& s, bool write, source_location where) {
+  const sched::ProcessId me = x.process_of(x.current());
+  if (!s.touched) {
+    s = VarState{s.ref, true, me, x.current(), at(where)};
+    return false;
+  }
+  if (s.process == me) return false;
+  misuse(x,
+         thread_name(x.current()) + " (process " + x.process_name(me) + ")" + (write ? " writes " : " reads ") +
+             sched::object_name(s.ref) + ", which " + thread_name(s.first) + " (process " +
+             x.process_name(s.process) + ") used first" +
+             (s.first_at.line ? std::string(" at ") + sched::base_name(s.first_at.file) + ":" +
+                                    std::to_string(s.first_at.line)
+                              : std::string()) +
+             ": processes share no memory; pass the value through a weft::pipe or weft::queue",
+         where);
+  return true;
+}
 
 OpKind op_of(AtomicOp op) noexcept {
   switch (op) {
@@ -111,6 +137,7 @@ void var_point(Slot& slot, bool write, source_location where) {
   const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
     auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
+    if (shared_across_processes(*x, s, write, where)) return;
     x->step(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
   }
 }

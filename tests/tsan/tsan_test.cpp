@@ -261,6 +261,42 @@ void many_waiters() {
   for (auto& t : waiters) t.join();
 }
 
+void pointer_through_a_queue() {
+  // The send happens before the receive of that message: what the producer
+  // wrote into the vector is the consumer's to read and free.
+  weft::queue<std::vector<int>*> q(1);
+  weft::thread producer([&] {
+    for (int i = 0; i < 3; ++i) q.put(new std::vector<int>(8, i));
+    q.close();
+  });
+  weft::thread consumer([&] {
+    while (auto got = q.get()) {
+      WEFT_ASSERT((*got)->size() == 8);
+      delete *got;
+    }
+  });
+  producer.join();
+  consumer.join();
+}
+
+TEST(TsanClean, APointerPassedThroughAQueue) { expect_clean(pointer_through_a_queue, 1000); }
+
+TEST(TsanRace, TouchingWhatWasSentAway) {
+  expect_race([] {
+    weft::queue<int*> q;
+    int payload = 0;
+    weft::thread producer([&] {
+      q.put(&payload);
+      payload = 1;  // after the send: the consumer may be reading it
+    });
+    weft::thread consumer([&] {
+      if (auto got = q.get()) WEFT_ASSERT(**got >= 0);
+    });
+    producer.join();
+    consumer.join();
+  });
+}
+
 TEST(TsanClean, ManyWaitersOnAConditionVariableAndAnAtomic) { expect_clean(many_waiters, 500); }
 TEST(TsanClean, MessagePassingWithReleaseAcquire) { expect_clean(message_passing_release_acquire); }
 TEST(TsanClean, ConditionVariableHandOff) { expect_clean(condition_variable_hand_off); }

@@ -43,6 +43,7 @@ struct ThreadSnapshot {
   std::uint32_t thread = 0;
   std::string state;        // "running", "runnable", "blocked", "finished"
   std::string waiting_for;  // what a blocked thread waits for, e.g. "lock mutex#2"
+  std::string process;      // its process's name, when the execution had more than one
   std::string file;         // where it is (its pending or last operation)
   unsigned line = 0;
 

@@ -81,6 +81,32 @@ class Options {
   Options& lock_order(bool on) noexcept { lock_order_ = on; return *this; }
   bool lock_order() const noexcept { return lock_order_; }
 
+  // process_crashes: let each weft::process crash, as an explored choice:
+  // when it starts, it is chosen whether it will (one in two) and at which
+  // of its first 2048 scheduling points (log-uniformly: early points as
+  // often as late ones); a crash ends it as kill() does, with exit status
+  // `crashed` (default off). See docs/message-passing.md.
+  Options& process_crashes(bool on) noexcept { process_crashes_ = on; return *this; }
+  bool process_crashes() const noexcept { return process_crashes_; }
+
+  // pipe_breaks: let each pipe break, as an explored choice: at one of its
+  // first 128 operations (chosen as for process_crashes) both its ends
+  // close, as a lost connection does (default off).
+  Options& pipe_breaks(bool on) noexcept { pipe_breaks_ = on; return *this; }
+  bool pipe_breaks() const noexcept { return pipe_breaks_; }
+
+  // queue_put_failures: let a put (or put_for) that finds its bounded queue
+  // full fail at once with channel_status::full, as an explored choice
+  // (default off).
+  Options& queue_put_failures(bool on) noexcept { queue_put_failures_ = on; return *this; }
+  bool queue_put_failures() const noexcept { return queue_put_failures_; }
+
+  // max_faults: at most this many injected faults per execution, of all
+  // kinds together (default 1), so that a supervisor that restarts a
+  // crashed worker is not asked to survive endless crashes.
+  Options& max_faults(std::uint32_t n) noexcept { max_faults_ = n; return *this; }
+  std::uint32_t max_faults() const noexcept { return max_faults_; }
+
   // trace_steps: how many trailing steps a printed report shows (0: all;
   // default 50). The Failure always carries the whole trace.
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
@@ -100,6 +126,10 @@ class Options {
   bool spurious_wakeups_ = false;
   bool race_detection_ = true;
   bool lock_order_ = true;
+  bool process_crashes_ = false;
+  bool pipe_breaks_ = false;
+  bool queue_put_failures_ = false;
+  std::uint32_t max_faults_ = 1;
   std::size_t trace_steps_ = 50;
 };
 
