@@ -145,6 +145,24 @@ TEST(Process, AParentBlockedOnADyingChildWakes) {
   EXPECT_TRUE(r.ok()) << r;
 }
 
+TEST(Process, AKilledProcessLeavesNoLeakBehind) {
+  // Its thread object was destroyed in the unwinding, unjoined: the process
+  // took it down, which is no leak.
+  const weft::Report r = weft::explore([] {
+    weft::queue<int> never, started;
+    weft::process child("child", [&] {
+      weft::thread t([&] { (void)never.get(); });
+      started.put(1);
+      (void)never.get();
+      t.join();
+    });
+    (void)started.get();
+    child.kill();
+    WEFT_ASSERT(child.wait().kind == exit_kind::killed);
+  }, weft::Options{}.iterations(200));
+  EXPECT_TRUE(r.ok()) << r;
+}
+
 TEST(Process, ExitEndsItsOtherThreads) {
   const weft::Report r = weft::explore([] {
     weft::process p([] {
