@@ -69,9 +69,19 @@ void LeakChecker::on_event(sched::Execution&, const Event& e) {
   }
 }
 
+namespace {
+// ended_with_its_process: the thread's process was killed, crashed or
+// exited, which ended the thread wherever it was; its locks and its thread
+// object went with the process's memory.
+bool ended_with_its_process(const sched::Execution& x, sched::ThreadId t) {
+  return x.death_of(x.process_of(t)) != sched::Death::None;
+}
+}  // namespace
+
 void LeakChecker::end(sched::Execution& x) {
   if (x.failure()) return;
   for (const Held& h : held_) {
+    if (ended_with_its_process(x, h.thread)) continue;
     x.fail(sched::Verdict::Misuse,
            "T" + std::to_string(h.thread) + " ended holding " + sched::object_name(h.lock) +
                (h.shared ? " shared" : "") + at(h.where) + ": a real program's next locker would wait forever",
@@ -79,7 +89,7 @@ void LeakChecker::end(sched::Execution& x) {
     return;
   }
   for (const Spawned& s : spawned_) {
-    if (s.settled) continue;
+    if (s.settled || ended_with_its_process(x, s.thread)) continue;
     x.fail(sched::Verdict::Misuse,
            "T" + std::to_string(s.thread) +
                " was never joined or detached by the end of the execution (std::thread would call std::terminate)",

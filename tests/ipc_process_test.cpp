@@ -145,6 +145,44 @@ TEST(Process, AParentBlockedOnADyingChildWakes) {
   EXPECT_TRUE(r.ok()) << r;
 }
 
+TEST(Process, AKilledProcessLeavesNoLeakBehind) {
+  // Its thread object was destroyed in the unwinding, unjoined: the process
+  // took it down, which is no leak.
+  const weft::Report r = weft::explore([] {
+    weft::queue<int> never, started;
+    weft::process child("child", [&] {
+      weft::thread t([&] { (void)never.get(); });
+      started.put(1);
+      (void)never.get();
+      t.join();
+    });
+    (void)started.get();
+    child.kill();
+    WEFT_ASSERT(child.wait().kind == exit_kind::killed);
+  }, weft::Options{}.iterations(200));
+  EXPECT_TRUE(r.ok()) << r;
+}
+
+TEST(Process, KilledWhileJoiningItsOwnChildOrThread) {
+  // join may run in a destructor, so it cannot unwind: it returns, and the
+  // objects the dying process then destroys are not its misuse.
+  const weft::Report r = weft::explore([] {
+    weft::queue<int> started;
+    weft::process mid("mid", [&] {
+      weft::process leaf("leaf", [] { weft::this_thread::yield(); });
+      weft::queue<int> never;
+      weft::thread t([&never] { (void)never.get(); });
+      started.put(1);
+      t.join();
+      leaf.join();
+    });
+    (void)started.get();
+    mid.kill();
+    WEFT_ASSERT(mid.wait().kind == exit_kind::killed);
+  }, weft::Options{}.iterations(500));
+  EXPECT_TRUE(r.ok()) << r;
+}
+
 TEST(Process, ExitEndsItsOtherThreads) {
   const weft::Report r = weft::explore([] {
     weft::process p([] {

@@ -3,7 +3,10 @@
 namespace weft::detail {
 
 void misuse(Execution& x, std::string message, source_location where, bool later) {
-  if (x.aborting()) return;
+  // A process being killed (or crashing, or exiting) tears down what it
+  // has wherever its threads are: what it then finds wrong is not the
+  // program's misuse.
+  if (x.aborting() || x.death_of(x.process_of(x.current())) != sched::Death::None) return;
   if (later)
     x.fail_later(sched::Verdict::Misuse, std::move(message), at(where));
   else

@@ -53,7 +53,8 @@ inline std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
 
 // misuse fails the execution with kind Misuse. From a destructor pass
 // `later`: the failure is recorded and the thread unwinds at its next
-// scheduling point, since a destructor must not throw.
+// scheduling point, since a destructor must not throw. Nothing is reported
+// from a thread whose process is dying.
 void misuse(Execution& x, std::string message, source_location where, bool later = false);
 
 // never_ready is a blocker readiness for waits that only a deadline ends.

@@ -150,8 +150,10 @@ void process::release(const char* what) noexcept {
   Execution* x = Execution::active();
   auto* s = static_cast<detail::ProcessState*>(state_);
   state_ = nullptr;
-  // While an exception propagates, it is the failure to report.
-  if (!s || !x || x->generation() != generation_ || std::uncaught_exceptions() != 0) return;
+  // While an exception propagates, it is the failure to report; a dying
+  // process's objects go with it.
+  if (!s || !x || x->generation() != generation_ || std::uncaught_exceptions() != 0 || detail::caller_dying(*x))
+    return;
   try {
     if (!settled_ && !s->detached && !x->process_ended(s->pid)) {
       detail::misuse(*x,
