@@ -21,6 +21,7 @@ std::size_t split(Execution& x, std::size_t n) {
 }  // namespace
 
 std::size_t stream_write(const PipeRef& ref, std::string_view data, source_location where) {
+  const sched::tsan::Unseen unseen;
   PipeOp op = resolve(ref, "writes to", where);
   if (!op.pipe || op.x->step(OpKind::Send, op.pipe->ref, at(where)) == StepResult::Aborted) return 0;
   if (op.end->closed || !begin(op, where)) return 0;
@@ -40,6 +41,7 @@ std::size_t stream_write(const PipeRef& ref, std::string_view data, source_locat
 
 channel_status stream_read(const PipeRef& ref, std::size_t max, std::string& out, WaitMode mode,
                            std::int64_t deadline, source_location where) {
+  const sched::tsan::Unseen unseen;
   PipeOp op = resolve(ref, "reads from", where);
   if (!op.pipe) return channel_status::closed;
   if (max == 0) {
@@ -75,6 +77,7 @@ channel_status stream_read(const PipeRef& ref, std::size_t max, std::string& out
 }  // namespace detail
 
 std::pair<stream_end, stream_end> byte_pipe(source_location where) {
+  const sched::tsan::Unseen unseen;
   detail::PipeRef a = detail::pipe_create(true, where);
   detail::PipeRef b = a;
   b.end = 1;
@@ -82,6 +85,7 @@ std::pair<stream_end, stream_end> byte_pipe(source_location where) {
 }
 
 channel_status stream_end::write_all(std::string_view data, source_location where) {
+  const sched::tsan::Unseen unseen;
   while (!data.empty()) {
     const std::size_t n = write(data, where);
     if (n == 0) return channel_status::closed;
@@ -92,6 +96,7 @@ channel_status stream_end::write_all(std::string_view data, source_location wher
 
 recv_result<std::string> stream_end::receive(std::size_t max, detail::WaitMode mode, std::int64_t deadline,
                                              source_location where) {
+  const sched::tsan::Unseen unseen;
   std::string bytes;
   const channel_status status = detail::stream_read(ref_, max, bytes, mode, deadline, where);
   if (status != channel_status::ok) return status;

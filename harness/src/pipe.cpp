@@ -36,7 +36,6 @@ PipeRef pipe_create(bool bytes, source_location where) {
 }
 
 PipeOp resolve(const PipeRef& ref, const char* verb, source_location where) {
-  const sched::tsan::Unseen unseen;
   Execution& x = require_execution("a weft::pipe end");
   if (!ref.state) {
     misuse(x, who(x) + " " + verb + " a pipe end that belongs to no pipe (default-constructed)", where);
@@ -93,6 +92,7 @@ bool begin(PipeOp& op, source_location where) {
 }
 
 channel_status pipe_send(const PipeRef& ref, std::unique_ptr<MessageBox> message, source_location where) {
+  const sched::tsan::Unseen unseen;
   PipeOp op = resolve(ref, "sends on", where);
   if (!op.pipe || op.x->step(OpKind::Send, op.pipe->ref, at(where)) == StepResult::Aborted) return channel_status::closed;
   if (op.end->closed) return channel_status::closed;  // another thread of its process closed it meanwhile
@@ -111,6 +111,7 @@ channel_status pipe_send(const PipeRef& ref, std::unique_ptr<MessageBox> message
 
 channel_status pipe_recv(const PipeRef& ref, std::unique_ptr<MessageBox>& out, WaitMode mode, std::int64_t deadline,
                          source_location where) {
+  const sched::tsan::Unseen unseen;
   PipeOp op = resolve(ref, "receives on", where);
   if (!op.pipe) return channel_status::closed;
   const StepResult r = await_receive(op, mode, deadline, where);
@@ -151,6 +152,7 @@ channel_status nothing_received(PipeOp& op, StepResult r, source_location where)
 }
 
 bool pipe_poll(const PipeRef& ref, source_location where) {
+  const sched::tsan::Unseen unseen;
   PipeOp op = resolve(ref, "polls", where);
   if (!op.pipe || op.x->step(OpKind::Poll, op.pipe->ref, at(where)) == StepResult::Aborted) return false;
   if (!begin(op, where)) return false;

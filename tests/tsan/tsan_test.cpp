@@ -281,6 +281,42 @@ void pointer_through_a_queue() {
 
 TEST(TsanClean, APointerPassedThroughAQueue) { expect_clean(pointer_through_a_queue, 1000); }
 
+void processes_pipes_and_a_pool() {
+  // Processes share nothing here: every value crosses a pipe, a byte stream
+  // or a future, and weft's storage for it is weft's own business.
+  auto [parent, child_end] = weft::pipe();
+  weft::process child("child", [](weft::pipe_end<> end) {
+    while (auto request = end.recv()) end.send("echo: " + *request);
+  }, child_end);
+  for (const char* word : {"one", "two"}) {
+    parent.send(word);
+    auto reply = parent.recv();
+    WEFT_ASSERT(reply && *reply == std::string("echo: ") + word);
+  }
+  parent.close();
+  WEFT_ASSERT(child.wait().ok());
+
+  auto [a, b] = weft::byte_pipe();
+  weft::process writer("writer", [](weft::stream_end end) { end.write_all("hello, stream"); end.close(); }, b);
+  std::string got;
+  while (auto chunk = a.read()) got += *chunk;
+  WEFT_ASSERT(got == "hello, stream");
+  writer.join();
+
+  weft::pool workers(2);
+  const std::vector<std::vector<int>> inputs{{1, 2}, {3, 4, 5}, {6}};
+  const std::vector<int> sums = workers.map([](const std::vector<int>& v) {
+    int sum = 0;
+    for (int x : v) sum += x;
+    return sum;
+  }, inputs);
+  WEFT_ASSERT(sums == std::vector<int>({3, 12, 6}));
+  workers.close();
+  workers.join();
+}
+
+TEST(TsanClean, ProcessesPipesAByteStreamAndAPool) { expect_clean(processes_pipes_and_a_pool, 300); }
+
 TEST(TsanRace, TouchingWhatWasSentAway) {
   expect_race([] {
     weft::queue<int*> q;
