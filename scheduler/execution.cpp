@@ -1,6 +1,7 @@
 #include "scheduler/execution.h"
 
 #include <algorithm>
+#include <csetjmp>
 #include <cstdlib>
 #include <atomic>
 #include <exception>
@@ -54,6 +55,8 @@ struct Execution::ThreadRecord {
   Blocker blocker;
   Time deadline = kNever;
   bool unwind_deferred = false;  // inside release_step: no Unwind may be thrown
+  bool in_body = false;          // running body.run: abandon_thread may jump out
+  std::jmp_buf exit_point;       // where abandon_thread jumps to, in thread_main
 };
 
 Execution::Execution(StackPool& stacks) : stacks_(stacks) { events_.reserve(256); }
@@ -84,6 +87,7 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.blocker = {};
   t.deadline = kNever;
   t.unwind_deferred = false;
+  t.in_body = false;
   return t;
 }
 
@@ -98,7 +102,11 @@ ThreadId Execution::spawn(ThreadBody body) {
 void Execution::thread_main(void* p) {
   auto& t = *static_cast<ThreadRecord*>(p);
   Execution& x = *t.owner;
-  if (!x.aborting_) {
+  // abandon_thread comes back here, past the body's frames (setjmp returns
+  // 1); setjmp stands alone in its condition, as C requires.
+  if (x.aborting_) {
+  } else if (setjmp(t.exit_point) == 0) {
+    t.in_body = true;
     try {
       t.body.run(t.body.arg);
     } catch (const Unwind&) {
@@ -112,6 +120,7 @@ void Execution::thread_main(void* p) {
                        t.where);
     }
   }
+  t.in_body = false;
   if (t.body.destroy) {
     try {
       t.body.destroy(t.body.arg);
@@ -143,6 +152,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   schedule_.clear();
   failure_.reset();
   arena_.reset();
+  extension_ = nullptr;
 
   observed_ = 0;
   strategy.begin(index);
@@ -169,6 +179,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   for (Observer* o : observers_) o->end(*this);
   strategy.end(steps_);
   arena_.reset();
+  extension_ = nullptr;
 }
 
 void Execution::unwind_all() {
@@ -357,6 +368,20 @@ Blocker Execution::join_blocker(ThreadId target) const noexcept {
     out.push_back(static_cast<const ThreadRecord*>(state)->id);
   };
   return b;
+}
+
+void Execution::abandon_thread() noexcept {
+  if (!on_fiber_ || current_ >= thread_count_) return;
+  ThreadRecord& t = *threads_[current_];
+  if (!t.in_body) return;
+  t.in_body = false;
+  t.unwind_deferred = false;
+  // An exception caught or in flight in the abandoned frames is forgotten
+  // with them; the rest of thread_main must not see it.
+  slots_.install(ThreadLocalState{});
+  // glibc's longjmp, so that sanitizers that intercept it (ASan unpoisons
+  // the frames jumped over, TSan pops its shadow stack) see the jump.
+  std::longjmp(t.exit_point, 1);
 }
 
 const Stack* Execution::current_stack() const noexcept {

@@ -12,6 +12,7 @@
 #include "checkers/race_detector.h"
 #include "crash_handler.h"
 #include "failure_builder.h"
+#include "interposition_hook.h"
 #include "scheduler/execution.h"
 #include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
@@ -122,6 +123,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (config.race_detection) execution.observe(&races);
   checkers::LockOrderGraph lock_order;
   if (options.lock_order()) execution.observe(&lock_order);
+  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
+  if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
@@ -152,6 +155,8 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.observe(&leaks);
   checkers::RaceDetector races;
   if (config.race_detection) execution.observe(&races);
+  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
+  if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());
   execution.run(strategy, config, 0, body_of(body));
 
