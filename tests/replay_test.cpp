@@ -178,6 +178,22 @@ TEST_P(CrossProcess, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
 
 INSTANTIATE_TEST_SUITE_P(Replay, CrossProcess, ::testing::Values("lost_update", "lock_order", "notify_choice"));
 
+// The same for unmodified std::thread code run through weft::interpose.
+class CrossProcessInterposed : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CrossProcessInterposed, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
+  const std::string driver = WEFT_INTERPOSE_REPLAY_DRIVER;
+  const std::string explored = run(driver + " explore " + GetParam());
+  const std::string token = token_of(explored);
+  ASSERT_FALSE(token.empty()) << explored;
+  EXPECT_EQ(run(driver + " replay " + GetParam() + " " + token), explored);
+  EXPECT_EQ(run(driver + " explore " + GetParam()), explored);
+}
+
+INSTANTIATE_TEST_SUITE_P(Replay, CrossProcessInterposed,
+                         ::testing::Values("std_lost_deposit", "std_transfer_deadlock", "std_lost_wakeup",
+                                           "std_cache_double_fill"));
+
 // The contract's own example: the lost update on an atomic load and store,
 // found by pct(3) and replayed to the identical failure.
 TEST(Replay, TheContractExample) {
