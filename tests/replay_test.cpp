@@ -162,18 +162,21 @@ TEST(Replay, TokenThatNoLongerFailsIsNotASilentPass) {
 
 // The same failure, step for step, in a new process: explore in one process,
 // replay its token in another, and compare the whole reports.
-class CrossProcess : public ::testing::TestWithParam<const char*> {};
-
-TEST_P(CrossProcess, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
-  const std::string driver = WEFT_REPLAY_DRIVER;
-  const std::string explored = run(driver + " explore " + GetParam());
+void expect_identical_in_new_processes(const std::string& driver, const std::string& scenario) {
+  const std::string explored = run(driver + " explore " + scenario);
   const std::string token = token_of(explored);
   ASSERT_FALSE(token.empty()) << explored;
-  const std::string replayed = run(driver + " replay " + GetParam() + " " + token);
+  const std::string replayed = run(driver + " replay " + scenario + " " + token);
   EXPECT_EQ(replayed, explored);
   // Exploring again in yet another process finds the same failure: nothing
   // depends on addresses (ASLR differs per process) or time.
-  EXPECT_EQ(run(driver + " explore " + GetParam()), explored);
+  EXPECT_EQ(run(driver + " explore " + scenario), explored);
+}
+
+class CrossProcess : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CrossProcess, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
+  expect_identical_in_new_processes(WEFT_REPLAY_DRIVER, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Replay, CrossProcess, ::testing::Values("lost_update", "lock_order", "notify_choice"));
@@ -182,12 +185,7 @@ INSTANTIATE_TEST_SUITE_P(Replay, CrossProcess, ::testing::Values("lost_update", 
 class CrossProcessInterposed : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CrossProcessInterposed, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
-  const std::string driver = WEFT_INTERPOSE_REPLAY_DRIVER;
-  const std::string explored = run(driver + " explore " + GetParam());
-  const std::string token = token_of(explored);
-  ASSERT_FALSE(token.empty()) << explored;
-  EXPECT_EQ(run(driver + " replay " + GetParam() + " " + token), explored);
-  EXPECT_EQ(run(driver + " explore " + GetParam()), explored);
+  expect_identical_in_new_processes(WEFT_INTERPOSE_REPLAY_DRIVER, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Replay, CrossProcessInterposed,
