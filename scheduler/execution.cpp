@@ -1,6 +1,7 @@
 #include "scheduler/execution.h"
 
 #include <algorithm>
+#include <csetjmp>
 #include <cstdlib>
 #include <atomic>
 #include <exception>
@@ -58,6 +59,8 @@ struct Execution::ThreadRecord {
   bool unwind_deferred = false;  // inside release_step: no Unwind may be thrown
   ProcessId process = 0;
   bool killed = false;           // its process is ending: unwind at the next scheduling point
+  bool in_body = false;          // running body.run: abandon_thread may jump out
+  std::jmp_buf exit_point;       // where abandon_thread jumps to, in thread_main
 };
 
 struct Execution::ProcessRecord {
@@ -99,6 +102,7 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.unwind_deferred = false;
   t.process = 0;
   t.killed = false;
+  t.in_body = false;
   return t;
 }
 
@@ -127,8 +131,13 @@ ThreadId Execution::spawn(ThreadBody body) {
 void Execution::thread_main(void* p) {
   auto& t = *static_cast<ThreadRecord*>(p);
   Execution& x = *t.owner;
-  if (!x.aborting_) {
+  if (!x.aborting_)
     for (Tap* tap : x.taps_) tap->on_start(x, t.id);
+  // abandon_thread comes back here, past the body's frames (setjmp returns
+  // 1); setjmp stands alone in its condition, as C requires.
+  if (x.aborting_) {
+  } else if (setjmp(t.exit_point) == 0) {
+    t.in_body = true;
     try {
       t.body.run(t.body.arg);
     } catch (const Unwind&) {
@@ -144,6 +153,7 @@ void Execution::thread_main(void* p) {
                        t.where);
     }
   }
+  t.in_body = false;
   if (t.body.destroy) {
     try {
       t.body.destroy(t.body.arg);
@@ -229,6 +239,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   schedule_.clear();
   failure_.reset();
   arena_.reset();
+  extension_ = nullptr;
 
   observed_ = 0;
   // Each execution is judged on its own by ThreadSanitizer too: nothing it
@@ -258,6 +269,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   for (Observer* o : observers_) o->end(*this);
   strategy.end(steps_);
   arena_.reset();
+  extension_ = nullptr;
 }
 
 void Execution::unwind_all() {
@@ -470,6 +482,20 @@ Blocker Execution::join_blocker(ThreadId target) const noexcept {
     out.push_back(static_cast<const ThreadRecord*>(state)->id);
   };
   return b;
+}
+
+void Execution::abandon_thread() noexcept {
+  if (!on_fiber_ || current_ >= thread_count_) return;
+  ThreadRecord& t = *threads_[current_];
+  if (!t.in_body) return;
+  t.in_body = false;
+  t.unwind_deferred = false;
+  // An exception caught or in flight in the abandoned frames is forgotten
+  // with them; the rest of thread_main must not see it.
+  slots_.install(ThreadLocalState{});
+  // glibc's longjmp, so that sanitizers that intercept it (ASan unpoisons
+  // the frames jumped over, TSan pops its shadow stack) see the jump.
+  std::longjmp(t.exit_point, 1);
 }
 
 const Stack* Execution::current_stack() const noexcept {

@@ -194,6 +194,20 @@ class Execution {
   void fail_later(Verdict verdict, std::string message, Location where = {});
   // join_blocker is the blocker of a thread waiting for `target` to end.
   Blocker join_blocker(ThreadId target) const noexcept;
+  // abandon_thread ends the running thread where it stands, without
+  // unwinding its frames (their destructors do not run, what they own
+  // leaks): for code that cannot let the Unwind exception pass, such as
+  // the interposed pthread functions, which glibc declares noexcept for
+  // C++, and C frames without unwind tables. The thread then ends as if its
+  // body had returned. It returns only when the thread is not inside its
+  // body (destroying its callable, or abandoned already); the caller then
+  // returns as if its operation had taken place.
+  void abandon_thread() noexcept;
+  // extension is one pointer of per-execution state for a layer outside the
+  // engine that has no object of its own to keep a Slot in (the pthread
+  // interposition's table of objects by address). It is null at the start
+  // of every execution; what it points to must live in the arena.
+  void*& extension() noexcept { return extension_; }
 
   // --- Simulated processes: groups of threads that share no memory. ---
   // Thread 0 starts process 0 ("main"); a spawned thread joins its
@@ -288,6 +302,7 @@ class Execution {
   std::vector<std::unique_ptr<ProcessRecord>> processes_;  // kept across executions for reuse
   std::uint32_t process_count_ = 0;                        // processes of this execution
   std::uint32_t faults_left_ = 0;
+  void* extension_ = nullptr;
 };
 
 }  // namespace weft::sched

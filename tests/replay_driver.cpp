@@ -2,6 +2,9 @@
 // the whole report, so tests can compare reports across processes.
 //   replay_driver explore <scenario> [seed]
 //   replay_driver replay <scenario> <token>
+// Built with WEFT_DRIVER_SAMPLES (interpose_replay_driver), the scenarios are
+// the buggy bodies of weft::samples::all(): there, the standard-library
+// samples, run through weft::interpose.
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,8 +18,13 @@
 
 #include <weft/weft.h>
 
+#ifdef WEFT_DRIVER_SAMPLES
+#include "sample.h"
+#endif
+
 namespace {
 
+#ifndef WEFT_DRIVER_SAMPLES
 void lost_update() {
   weft::var<int> x{0};
   weft::thread a([&] { x.set(x.get() + 1); });
@@ -97,9 +105,19 @@ void faults() {
   WEFT_ASSERT(got == 3 || status.kind != weft::exit_kind::exited, "a message was lost though the worker exited");
 }
 
+#endif
+
+#ifdef WEFT_DRIVER_SAMPLES
+const std::map<std::string, void (*)()> kScenarios = [] {
+  std::map<std::string, void (*)()> scenarios;
+  for (const weft::samples::Sample& s : weft::samples::all()) scenarios[std::string(s.name)] = s.buggy;
+  return scenarios;
+}();
+#else
 const std::map<std::string, void (*)()> kScenarios = {
     {"lost_update", &lost_update},     {"lock_order", &lock_order},       {"notify_choice", &notify_choice},
     {"pipe_deadlock", &pipe_deadlock}, {"message_order", &message_order}, {"faults", &faults}};
+#endif
 
 }  // namespace
 

@@ -7,12 +7,14 @@
 #include <optional>
 #include <ostream>
 
+#include "checkers/escape_checker.h"
 #include "checkers/lock_order.h"
 #include "checkers/leak_checker.h"
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
 #include "crash_handler.h"
 #include "failure_builder.h"
+#include "interposition_hook.h"
 #include "scheduler/execution.h"
 #include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
@@ -128,6 +130,20 @@ sched::Config config_of(const sched::Token& t) {
   return c;
 }
 
+// nothing_controlled is the failure of an exploration whose body never
+// reached a scheduling point nor made a choice: every execution was the same
+// single run, and weft tested nothing concurrent.
+Failure nothing_controlled(std::uint64_t executions) {
+  Failure f;
+  f.kind = FailureKind::Misuse;
+  f.message = "the body made no operation weft controls in any of its " + std::to_string(executions) +
+              " executions, so they were all the same run and weft tested nothing: use weft's primitives, or "
+              "link the test executable with weft::interpose to put std::thread, std::mutex and pthreads "
+              "under weft (docs/interposition.md)";
+  f.execution = executions;
+  return f;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
@@ -151,8 +167,13 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (options.lock_order()) execution.observe(&lock_order);
   checkers::TsanBridge tsan;
   watch_with_tsan(execution, tsan);
+  checkers::EscapeChecker escapes;
+  execution.observe(&escapes);
+  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
+  if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
+  bool controlled = false;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
     execution.run(*strategy, config, i, body_of(body));
     report.executions = i + 1;
@@ -160,6 +181,11 @@ Report explore(const std::function<void()>& body, const Options& options) {
       report.failure = detail::build_failure(execution, i, options.trace_steps());
       return report;
     }
+    controlled = controlled || execution.steps() > 0 || execution.schedule().choices() > 0;
+  }
+  if (!controlled && report.executions > 0) {
+    report.failure = nothing_controlled(report.executions);
+    return report;
   }
   if (options.lock_order()) {
     if (const std::optional<checkers::LockCycle> cycle = lock_order.find_cycle())
@@ -183,6 +209,10 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   if (config.race_detection) execution.observe(&races);
   checkers::TsanBridge tsan;
   watch_with_tsan(execution, tsan);
+  checkers::EscapeChecker escapes;
+  execution.observe(&escapes);
+  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
+  if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());
   execution.run(strategy, config, 0, body_of(body));
 
