@@ -154,6 +154,8 @@ void Execution::thread_main(void* p) {
     }
   }
   t.in_body = false;
+  // No scope of weft's is open here, unless the thread was abandoned inside one.
+  tsan::close_unseen();
   if (t.body.destroy) {
     try {
       t.body.destroy(t.body.arg);

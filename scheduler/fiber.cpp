@@ -104,11 +104,15 @@ WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
   slots.install(saved_);
   void* scheduler_fake_stack = nullptr;
   start_switch(&scheduler_fake_stack, stack_.base + stack_.guard, stack_.usable());
+  const int outer_unseen = tsan::unseen_depth;
   if (tsan_fiber_) {
     tsan_back_ = tsan::current_fiber();
+    tsan::unseen_depth = unseen_depth_;
     tsan::switch_to(tsan_fiber_, false);
   }
   self_ = std::move(self_).resume();
+  unseen_depth_ = tsan::unseen_depth;
+  tsan::unseen_depth = outer_unseen;
   finish_switch(scheduler_fake_stack, nullptr, nullptr);
   saved_ = slots.capture();
   slots.install(scheduler_state);

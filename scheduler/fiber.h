@@ -89,6 +89,7 @@ class Fiber {
   // and the scheduler's while the fiber runs.
   void* tsan_fiber_ = nullptr;
   void* tsan_back_ = nullptr;
+  int unseen_depth_ = 0;  // tsan::unseen_depth while the fiber is suspended
 };
 
 }  // namespace weft::sched

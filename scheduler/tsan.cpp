@@ -44,16 +44,26 @@ void release(const void* address) noexcept {
   if (present()) __tsan_release(const_cast<void*>(address));
 }
 
+int unseen_depth = 0;
+
+void close_unseen() noexcept {
+  for (; unseen_depth > 0; --unseen_depth) __tsan_ignore_thread_end();
+}
+
 void forget_everything() noexcept {
   if (present()) __tsan_flush_memory();
 }
 
 Seen::Seen() noexcept : on_(present()) {
-  if (on_) __tsan_ignore_thread_end();
+  if (!on_) return;
+  --unseen_depth;
+  __tsan_ignore_thread_end();
 }
 
 Seen::~Seen() {
-  if (on_) __tsan_ignore_thread_begin();
+  if (!on_) return;
+  __tsan_ignore_thread_begin();
+  ++unseen_depth;
 }
 
 }  // namespace weft::sched::tsan

@@ -68,7 +68,10 @@ long wait(Execution& x, const int* word, int expected, std::int64_t deadline, st
   // wake can fall in between.
   if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != expected) return fail(EAGAIN);
   FutexTwin& f = twin(x, word);
-  f.waiting.push_back({x.current(), bits});
+  {
+    const sched::tsan::Unseen unseen;
+    f.waiting.push_back({x.current(), bits});
+  }
   detail::record_op(x, sched::OpKind::Wait, f.ref, kNowhere);
   sched::Blocker b;
   b.ready = &woken;

@@ -3,12 +3,14 @@
 namespace weft::interpose {
 
 Table& table_of(Execution& x) {
+  const sched::tsan::Unseen unseen;
   void*& slot = x.extension();
   if (!slot) slot = x.arena().make<Table>();
   return *static_cast<Table*>(slot);
 }
 
 void Table::destroy(Execution& x, const void* address) {
+  const sched::tsan::Unseen unseen;
   auto it = objects_.find(address);
   if (it == objects_.end()) return;
   Twin* twin = it->second;

@@ -107,6 +107,7 @@ class Table {
   // the same address belonged to an object that is gone: it is replaced.
   template <class T, class Make>
   T& twin(const void* address, Make&& make) {
+    const sched::tsan::Unseen unseen;  // weft's bookkeeping, which TSan must not take for the program's
     if (T* t = find<T>(address)) return *t;
     T* made = make();
     objects_[address] = made;

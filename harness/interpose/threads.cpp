@@ -130,7 +130,10 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   Execution* x = controlling();
   if (!x) return real_create(thread, attr, start, arg);
   const bool of_std_thread = called_by_std_thread(__builtin_return_address(0));
-  ThreadTwin& t = *make_twin<ThreadTwin>(*x, start, arg, of_std_thread);
+  ThreadTwin& t = [&]() -> ThreadTwin& {
+    const weft::sched::tsan::Unseen unseen;
+    return *make_twin<ThreadTwin>(*x, start, arg, of_std_thread);
+  }();
   deferred(*x, [&] { t.thread = weft::thread([&t] { t.run(); }, kNowhere); });
   if (!t.thread.joinable()) {
     // The execution is ending and nothing was started: the caller is
@@ -143,8 +146,11 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   }
   const ThreadId id = t.thread.get_id().number();
   Table& table = table_of(*x);
-  if (table.threads.size() <= id) table.threads.resize(id + 1, nullptr);
-  table.threads[id] = &t;
+  {
+    const weft::sched::tsan::Unseen unseen;
+    if (table.threads.size() <= id) table.threads.resize(id + 1, nullptr);
+    table.threads[id] = &t;
+  }
   *thread = handle_of(id);
   int detach_state = PTHREAD_CREATE_JOINABLE;
   if (attr && pthread_attr_getdetachstate(attr, &detach_state) == 0 && detach_state == PTHREAD_CREATE_DETACHED) {

@@ -40,7 +40,10 @@ constexpr std::int64_t kSpinStep = 1'000'000;  // 1 ms
 void spin_on_the_clock(Execution& x) {
   Table& table = table_of(x);
   const ThreadId me = x.current();
-  if (table.clock_reads.size() <= me) table.clock_reads.resize(me + 1);
+  if (table.clock_reads.size() <= me) {
+    const sched::tsan::Unseen unseen;
+    table.clock_reads.resize(me + 1);
+  }
   Table::ClockReads& reads = table.clock_reads[me];
   if (reads.step != x.steps()) reads = {x.steps(), 0};
   if (++reads.count <= kSpinReads) return;
