@@ -68,7 +68,9 @@ void LeakChecker::on_event(sched::Execution&, const Event& e) {
 }
 
 void LeakChecker::end(sched::Execution& x) {
-  if (x.failure()) return;
+  // A failed or discarded execution has its own outcome; a stopped one was
+  // ended by the program with threads still running, which may hold locks.
+  if (x.outcome() != sched::Outcome::Completed) return;
   for (const Held& h : held_) {
     x.fail(sched::Verdict::Misuse,
            "T" + std::to_string(h.thread) + " ended holding " + sched::object_name(h.lock) +

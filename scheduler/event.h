@@ -21,6 +21,7 @@ enum class OpKind : std::uint8_t {
   CountDown, TryWait, Arrive, Drop,
   Load, Store, Exchange, CasSuccess, CasFailure, FetchAdd, FetchSub, FetchAnd, FetchOr, FetchXor,
   Read, Write,
+  Nondet, AtomicBegin, AtomicEnd,
 };
 
 // ValueKind says how to print Event::value.

@@ -83,6 +83,14 @@ struct FailureRecord {
   std::vector<ThreadView> threads;
 };
 
+// Outcome says how an execution ended.
+enum class Outcome : std::uint8_t {
+  Completed,  // every thread ended (or the program ended with nothing left running)
+  Failed,     // failure() says how
+  Discarded,  // discard(): an assumption of the test did not hold; not a failure
+  Stopped,    // halt(): the program ended (exit, main returning) while other threads still ran
+};
+
 // Config holds the settings that change which choices an execution has.
 struct Config {
   std::uint64_t max_steps = 100000;
@@ -110,6 +118,7 @@ class Execution {
   const std::vector<Event>& events() const noexcept { return events_; }
   std::uint64_t steps() const noexcept { return steps_; }
   const Config& config() const noexcept { return config_; }
+  Outcome outcome() const noexcept;
 
   // active is the execution whose weft thread is running on this OS thread,
   // or null (outside weft, or on the scheduler's own stack).
@@ -177,6 +186,39 @@ class Execution {
   // join_blocker is the blocker of a thread waiting for `target` to end.
   Blocker join_blocker(ThreadId target) const noexcept;
 
+  // --- Program semantics: C programs and verification benchmarks. ---
+
+  // choose_bits makes a value choice of `bits` (1 to 64) uniform bits,
+  // recorded as choices of at most 16 bits each (Schedule bounds are 32-bit).
+  std::uint64_t choose_bits(unsigned bits);
+  // begin_atomic and end_atomic bracket an atomic section of the running
+  // thread (they nest). While it is in one and runnable, every scheduling
+  // decision keeps it running without asking the strategy, so no choice is
+  // recorded. If it blocks inside, the others run until it is runnable and
+  // picked again; the section goes on from there. end_atomic returns false
+  // outside a section.
+  void begin_atomic() noexcept;
+  bool end_atomic() noexcept;
+  // discard ends the execution without a failure (Outcome::Discarded): an
+  // assumption did not hold, so the execution does not count. It records
+  // only; the caller leaves with halt(). The first outcome counts.
+  void discard() noexcept;
+  // halt ends the execution at the running thread, which never returns from
+  // it. Unless a failure or a discard ended the execution already, it ends
+  // as the program ending: Outcome::Stopped if other threads still run, else
+  // Completed. The thread is unwound (Unwind is thrown) where it may be, and
+  // abandoned otherwise (see abandon_unfinished).
+  [[noreturn]] void halt();
+  // abandon_unfinished makes this execution drop, not unwind, the threads
+  // still unfinished at its end: none of their code runs again, as when a C
+  // process ends. For code without unwinding semantics (C frames, noexcept
+  // interposed calls). From then on, where Unwind would be thrown (step,
+  // fail, release_step of an ending execution) the thread halts instead.
+  // Holds until the execution ends.
+  void abandon_unfinished() noexcept { abandon_ = true; }
+  // others_running: has a thread other than the running one not ended?
+  bool others_running() const noexcept;
+
   // --- For the crash handler (runs in a signal handler; may allocate). ---
 
   // index is the number of the execution that is running.
@@ -208,6 +250,7 @@ class Execution {
   StepResult abort_point();
   bool may_unwind() const noexcept;
   void clear_pending(ThreadRecord& t) noexcept;
+  void abandon(ThreadRecord& t) noexcept;
 
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
@@ -232,6 +275,9 @@ class Execution {
   std::optional<FailureRecord> failure_;
   ThreadLocalSlots slots_ = ThreadLocalSlots::of_this_thread();
   std::uint32_t timed_waiters_ = 0;  // threads waiting with a deadline
+  bool discarded_ = false;           // discard() ended this execution
+  bool stopped_ = false;             // halt() ended it with other threads unfinished
+  bool abandon_ = false;             // abandon_unfinished() was called
 };
 
 }  // namespace weft::sched

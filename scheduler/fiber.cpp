@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <new>
 #include <utility>
 
 #if defined(__has_feature)
@@ -14,6 +15,7 @@
 #endif
 
 #if WEFT_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define WEFT_NO_ASAN __attribute__((no_sanitize_address))
 #else
@@ -88,6 +90,24 @@ void Fiber::retire(StackPool& stacks, const ThreadLocalSlots& slots) {
   resume(slots);
   retiring_ = false;
   live_ = false;
+  stacks.release(stack_);
+}
+
+void Fiber::abandon(StackPool& stacks) noexcept {
+  if (!live_) return;
+  // Destroying the continuation would unwind the fiber (Boost.Context
+  // throws forced_unwind through it): move it into storage that is never
+  // destroyed instead. Its control record lives on the stack, which the
+  // next fiber started there overwrites.
+  alignas(boost::context::fiber) unsigned char dropped[sizeof(boost::context::fiber)];
+  ::new (static_cast<void*>(dropped)) boost::context::fiber(std::move(self_));
+#if WEFT_ASAN
+  // The dropped frames' redzones stay poisoned until a later frame covers
+  // them; clear them as a return would have.
+  __asan_unpoison_memory_region(stack_.base + stack_.guard, stack_.usable());
+#endif
+  live_ = false;
+  fake_stack_ = nullptr;
   stacks.release(stack_);
 }
 

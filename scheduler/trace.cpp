@@ -58,6 +58,9 @@ const char* verb(OpKind op) noexcept {
     case OpKind::FetchXor: return "fetch_xor";
     case OpKind::Read: return "read";
     case OpKind::Write: return "write";
+    case OpKind::Nondet: return "nondet";
+    case OpKind::AtomicBegin: return "atomic_begin";
+    case OpKind::AtomicEnd: return "atomic_end";
   }
   return "op";
 }

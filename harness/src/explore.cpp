@@ -44,6 +44,12 @@ Report replay_error(std::string message) {
   return r;
 }
 
+// count_outcome adds an execution that did not fail to the report's tallies.
+void count_outcome(const sched::Execution& execution, Report& report) {
+  if (execution.outcome() == sched::Outcome::Discarded) ++report.discarded;
+  if (execution.outcome() == sched::Outcome::Stopped) ++report.stopped;
+}
+
 // kConfirmBudget bounds the executions spent confirming a lock-order cycle.
 constexpr std::uint64_t kConfirmBudget = 2000;
 // kMaxSteers bounds the steered decisions of one confirming execution.
@@ -81,6 +87,7 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::LockOrde
   for (std::uint64_t i = first; i < first + budget; ++i) {
     execution.run(steer, config, i, body_of(body));
     report.executions = i + 1;
+    count_outcome(execution, report);
     const sched::FailureRecord* found = execution.failure();
     if (found && found->verdict == sched::Verdict::Deadlock) {
       Failure f = detail::build_failure(execution, i, options.trace_steps());
@@ -131,6 +138,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
       report.failure = detail::build_failure(execution, i, options.trace_steps());
       return report;
     }
+    count_outcome(execution, report);
   }
   if (options.lock_order()) {
     if (const std::optional<checkers::LockCycle> cycle = lock_order.find_cycle())
@@ -165,7 +173,10 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   const std::string expected = "the token recorded " + describe(token.verdict, token.step);
   const char* hint = "\nwas the test, or the code it runs, changed since the token was printed?";
   if (!found) {
-    report = replay_error(expected + ", but the replay finished without failing after " +
+    const char* how = execution.outcome() == sched::Outcome::Discarded
+                          ? ", but an assumption (__VERIFIER_assume) discarded the replay after "
+                          : ", but the replay finished without failing after ";
+    report = replay_error(expected + how +
                           std::to_string(execution.steps()) + " steps, having used " + std::to_string(strategy.taken()) +
                           " of the token's " + std::to_string(token.schedule.choices()) + " choices" + hint);
     report.executions = 1;
