@@ -53,8 +53,11 @@ Role role_of(std::string_view name) noexcept {
   return Role::Plain;
 }
 
-std::string demangle(const char* name) {
-  if (std::strncmp(name, "_Z", 2) != 0) return name;
+// readable gives a symbol's name as a reader knows it: demangled, and
+// without the suffix of a part the compiler split off (main.cold,
+// f.part.0), which a C identifier cannot contain.
+std::string readable(const char* name) {
+  if (std::strncmp(name, "_Z", 2) != 0) return std::string(name, std::strcspn(name, "."));
   int status = 0;
   char* out = abi::__cxa_demangle(name, nullptr, nullptr, &status);
   std::string result = status == 0 && out ? out : name;
@@ -96,8 +99,8 @@ void read_functions(const char* path, std::uintptr_t base, LoadedObject& object,
         Function f;
         f.start = base + s.st_value;
         f.end = f.start + std::max<ElfW(Xword)>(s.st_size, 1);
-        f.role = role_of(raw);
-        f.name = names.emplace_back(demangle(raw)).c_str();
+        f.name = names.emplace_back(readable(raw)).c_str();
+        f.role = role_of(f.name);
         object.functions.push_back(f);
       }
     }
@@ -162,8 +165,10 @@ const Function* function_at(const void* pc) {
   return at < f.end ? &f : nullptr;
 }
 
-sched::Location caller_location(const void* pc) {
-  const Function* f = function_at(pc);
+sched::Location caller_location(const void* return_address) {
+  // A return address follows its call; after a call that never returns it
+  // may be the first byte of the next function, so look one byte back.
+  const Function* f = return_address ? function_at(static_cast<const char*>(return_address) - 1) : nullptr;
   return f ? sched::Location{f->name, 0} : sched::Location{};
 }
 

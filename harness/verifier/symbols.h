@@ -33,8 +33,9 @@ struct Function {
 // file; later ones search it in memory. Thread-safe.
 const Function* function_at(const void* pc);
 
-// caller_location is where a C caller at `pc` is: its function's name as
-// the file, line 0 (the trace shows "deposit"); empty if unknown.
-sched::Location caller_location(const void* pc);
+// caller_location is where the C caller that `return_address` returns to
+// is: its function's name as the file, line 0 (the trace shows "deposit");
+// empty if unknown.
+sched::Location caller_location(const void* return_address);
 
 }  // namespace weft::verifier
