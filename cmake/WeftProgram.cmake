@@ -5,6 +5,7 @@
 #                         [EXPECT <FailureKind>]      # e.g. DataRace; default: no failure
 #                         [ITERATIONS <n>] [SEED <n>] [STRATEGY random|pct|pct:<d>] [MAX_STEPS <n>]
 #                         [NO_RACE_DETECTION]
+#                         [NO_MEMORY_ACCESSES]        # plain loads and stores are no scheduling points
 #                         [ARGS <argument>...]        # argv[1..] of the program's main
 #                         [LINK_LIBRARIES <lib>...]   # what the program itself links
 #                         [NO_TEST])                  # build only, add no ctest test
@@ -18,13 +19,16 @@
 # ctest test.
 #
 # The program is compiled with -finstrument-functions (so that functions
-# named __VERIFIER_atomic_* run atomically) and linked with -Bsymbolic (its
-# own functions and globals bind to its own definitions, never to the
-# driver's). Everything else comes from the driver at load time: the
+# named __VERIFIER_atomic_* run atomically), with -fsanitize=thread unless
+# NO_MEMORY_ACCESSES (the compiler's instrumentation without its runtime:
+# every load and store of shared memory becomes a scheduling point and an
+# event the race detector sees; other sanitizers are off for the program),
+# and linked with -Bsymbolic (its own functions and globals bind to its own
+# definitions, never to the driver's). Everything else comes from the driver at load time: the
 # pthread functions of weft::interpose, the SV-COMP functions of
 # weft::verifier, and exit, abort and __assert_fail.
 function(weft_add_program_test)
-  cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_TEST" "NAME;EXPECT;ITERATIONS;SEED;STRATEGY;MAX_STEPS"
+  cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_MEMORY_ACCESSES;NO_TEST" "NAME;EXPECT;ITERATIONS;SEED;STRATEGY;MAX_STEPS"
                         "SOURCES;ARGS;LINK_LIBRARIES")
   if(NOT W_NAME OR NOT W_SOURCES)
     message(FATAL_ERROR "weft_add_program_test: NAME and SOURCES are required")
@@ -38,6 +42,9 @@ function(weft_add_program_test)
   set_target_properties(${program} PROPERTIES C_VISIBILITY_PRESET default CXX_VISIBILITY_PRESET default)
   target_include_directories(${program} PRIVATE $<TARGET_PROPERTY:weft::weft,INTERFACE_INCLUDE_DIRECTORIES>)
   target_compile_options(${program} PRIVATE -finstrument-functions)
+  if(NOT W_NO_MEMORY_ACCESSES)
+    target_compile_options(${program} PRIVATE -fno-sanitize=all -fsanitize=thread)
+  endif()
   target_link_options(${program} PRIVATE -Wl,-Bsymbolic)
   if(W_LINK_LIBRARIES)
     target_link_libraries(${program} PRIVATE ${W_LINK_LIBRARIES})

@@ -34,8 +34,9 @@ Function real(const char* name) noexcept {
 
 std::string thread_name(const Execution& x) { return "T" + std::to_string(x.current()); }
 
-std::string from(sched::Location caller) {
-  return *caller.file ? std::string(" from ") + caller.file : std::string();
+std::string from(const void* return_address) {
+  const char* name = verifier::caller_name(return_address);
+  return *name ? std::string(" from ") + name : std::string();
 }
 
 // end_with halts the calling thread, ending the execution as the process
@@ -47,13 +48,15 @@ std::string from(sched::Location caller) {
 
 }  // namespace
 
-void end_program(Execution& x, int status, const char* call, sched::Location caller) {
+void end_program(Execution& x, int status, const char* call, const void* return_address) {
   if (status != 0) {
     // In a scope of its own: nothing may be left to destroy on a stack that
     // is about to be dropped.
-    std::string what = call ? thread_name(x) + " called " + call + "(" + std::to_string(status) + ")" + from(caller)
+    std::string what = call ? thread_name(x) + " called " + call + "(" + std::to_string(status) + ")" +
+                                  from(return_address)
                             : "main returned " + std::to_string(status);
-    x.fail_later(sched::Verdict::AssertionFailed, std::move(what) + ": a nonzero exit status is a failure", caller);
+    x.fail_later(sched::Verdict::AssertionFailed, std::move(what) + ": a nonzero exit status is a failure",
+                 verifier::caller_location(return_address));
   }
   end_with(x);
 }
@@ -65,8 +68,7 @@ using weft::sched::Execution;
 namespace {
 
 [[noreturn]] void exit_call(int status, const char* name, const void* caller) {
-  if (Execution* x = Execution::active())
-    weft::program::end_program(*x, status, name, weft::verifier::caller_location(caller));
+  if (Execution* x = Execution::active()) weft::program::end_program(*x, status, name, caller);
   weft::program::real<void (*)(int)>(name)(status);
   ::_exit(status);  // not reached: the C library's exits
 }
@@ -80,11 +82,10 @@ extern "C" void quick_exit(int status) noexcept { exit_call(status, "quick_exit"
 
 extern "C" void abort(void) noexcept {
   if (Execution* x = Execution::active()) {
-    {
-      const weft::sched::Location caller = weft::verifier::caller_location(__builtin_return_address(0));
-      x->fail_later(weft::sched::Verdict::Crash,
-                    weft::program::thread_name(*x) + " called abort()" + weft::program::from(caller), caller);
-    }
+    const void* caller = __builtin_return_address(0);
+    x->fail_later(weft::sched::Verdict::Crash,
+                  weft::program::thread_name(*x) + " called abort()" + weft::program::from(caller),
+                  weft::verifier::caller_location(caller));
     weft::program::end_with(*x);
   }
   weft::program::real<void (*)()>("abort")();

@@ -23,6 +23,8 @@
 extern "C" char** environ;
 // The -finstrument-functions hooks of weft::verifier (atomic_functions.cpp).
 extern "C" void __cyg_profile_func_enter(void* function, void* call_site);
+// The ThreadSanitizer instrumentation's entry points (accesses.cpp).
+extern "C" void __tsan_read4(void* address);
 
 namespace weft::program {
 
@@ -41,6 +43,7 @@ namespace {
     reinterpret_cast<void (*)()>(&::__VERIFIER_atomic_begin),
     reinterpret_cast<void (*)()>(&::__cyg_profile_func_enter),
     reinterpret_cast<void (*)()>(&::reach_error),
+    reinterpret_cast<void (*)()>(&::__tsan_read4),
 };
 
 std::optional<FailureKind> kind_named(const std::string& name) {
@@ -117,7 +120,7 @@ void run_main(ProgramImage& image, Arguments& arguments) {
   const int status = image.main_function()(arguments.count(), argv, environ);
   // Returning from main is exit(status): the process ends there, and with
   // it the threads that still run.
-  if (status != 0 || x.others_running()) end_program(x, status, nullptr, {});
+  if (status != 0 || x.others_running()) end_program(x, status, nullptr, nullptr);
 }
 
 void print_notes(const Report& report) {

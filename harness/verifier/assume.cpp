@@ -31,12 +31,13 @@ void end_atomic(Execution& x, sched::Location where, bool quiet) {
 }
 
 void reached_error(const char* what, const void* caller) {
-  const sched::Location from = caller_location(caller);
-  std::string message = std::string(what) + " was called";
-  if (*from.file) message += std::string(" from ") + from.file;
   sched::Execution* x = sched::Execution::active();
-  if (!x) outside_execution(message.c_str());
-  x->fail_later(sched::Verdict::AssertionFailed, std::move(message), from);
+  {
+    std::string message = std::string(what) + " was called";
+    if (const char* from = caller_name(caller); *from) message += std::string(" from ") + from;
+    if (!x) outside_execution(message.c_str());
+    x->fail_later(sched::Verdict::AssertionFailed, std::move(message), caller_location(caller));
+  }
   x->halt();
 }
 

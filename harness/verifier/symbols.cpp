@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include "source_lines.h"
+
 namespace weft::verifier {
 
 namespace {
@@ -165,11 +167,28 @@ const Function* function_at(const void* pc) {
   return at < f.end ? &f : nullptr;
 }
 
+namespace {
+// call_of is the address of the call instruction that `return_address`
+// returns after: one byte back, since after a call that never returns the
+// return address may be the first byte of the next function.
+const void* call_of(const void* return_address) noexcept {
+  return return_address ? static_cast<const char*>(return_address) - 1 : nullptr;
+}
+}  // namespace
+
 sched::Location caller_location(const void* return_address) {
-  // A return address follows its call; after a call that never returns it
-  // may be the first byte of the next function, so look one byte back.
-  const Function* f = return_address ? function_at(static_cast<const char*>(return_address) - 1) : nullptr;
+  const void* call = call_of(return_address);
+  if (!call) return {};
+  sched::Location where;
+  if (source_line(reinterpret_cast<std::uintptr_t>(call), where.file, where.line)) return where;
+  const Function* f = function_at(call);
   return f ? sched::Location{f->name, 0} : sched::Location{};
+}
+
+const char* caller_name(const void* return_address) {
+  const void* call = call_of(return_address);
+  const Function* f = call ? function_at(call) : nullptr;
+  return f ? f->name : "";
 }
 
 }  // namespace weft::verifier

@@ -34,8 +34,11 @@ struct Function {
 const Function* function_at(const void* pc);
 
 // caller_location is where the C caller that `return_address` returns to
-// is: its function's name as the file, line 0 (the trace shows "deposit");
-// empty if unknown.
+// is: its file and line where the object has line tables (source_lines.h),
+// else its function's name as the file and line 0 (the trace then shows
+// "deposit"); empty if unknown.
 sched::Location caller_location(const void* return_address);
+// caller_name is the name of that caller's function, or "".
+const char* caller_name(const void* return_address);
 
 }  // namespace weft::verifier

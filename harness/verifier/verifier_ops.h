@@ -15,8 +15,8 @@ void begin_atomic(sched::Execution& x, sched::Location where);
 // unless `quiet` (the exit hook of a function whose entry opened none).
 void end_atomic(sched::Execution& x, sched::Location where, bool quiet);
 // reached_error fails the execution with AssertionFailed ("`what` was
-// called from <function>") and never returns; outside an execution it
-// prints that and aborts.
+// called from <function>", `caller` being the return address into it) and
+// never returns; outside an execution it prints that and aborts.
 [[noreturn]] void reached_error(const char* what, const void* caller);
 // outside_execution prints that `what` happened outside a weft execution,
 // where it has no meaning, and aborts.
