@@ -8,6 +8,7 @@
 #                         [NO_MEMORY_ACCESSES]        # plain loads and stores are no scheduling points
 #                         [ARGS <argument>...]        # argv[1..] of the program's main
 #                         [LINK_LIBRARIES <lib>...]   # what the program itself links
+#                         [COMPILE_DEFINITIONS <def>...] [COMPILE_OPTIONS <option>...]  # for the program
 #                         [NO_TEST])                  # build only, add no ctest test
 #
 # builds the program as a shared object, <name>_program, and a driver
@@ -29,7 +30,7 @@
 # weft::verifier, and exit, abort and __assert_fail.
 function(weft_add_program_test)
   cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_MEMORY_ACCESSES;NO_TEST" "NAME;EXPECT;ITERATIONS;SEED;STRATEGY;MAX_STEPS"
-                        "SOURCES;ARGS;LINK_LIBRARIES")
+                        "SOURCES;ARGS;LINK_LIBRARIES;COMPILE_DEFINITIONS;COMPILE_OPTIONS")
   if(NOT W_NAME OR NOT W_SOURCES)
     message(FATAL_ERROR "weft_add_program_test: NAME and SOURCES are required")
   endif()
@@ -46,9 +47,9 @@ function(weft_add_program_test)
     target_compile_options(${program} PRIVATE -fno-sanitize=all -fsanitize=thread)
   endif()
   target_link_options(${program} PRIVATE -Wl,-Bsymbolic)
-  if(W_LINK_LIBRARIES)
-    target_link_libraries(${program} PRIVATE ${W_LINK_LIBRARIES})
-  endif()
+  target_compile_definitions(${program} PRIVATE ${W_COMPILE_DEFINITIONS})
+  target_compile_options(${program} PRIVATE ${W_COMPILE_OPTIONS})
+  target_link_libraries(${program} PRIVATE ${W_LINK_LIBRARIES})
 
   set(options "weft::Options{}")
   if(DEFINED W_ITERATIONS)
@@ -91,6 +92,9 @@ int main(int argc, char** argv) {
 ")
   add_executable(${W_NAME} ${driver})
   target_link_libraries(${W_NAME} PRIVATE weft::program)
+  if(TARGET weft::interpose)
+    target_link_libraries(${W_NAME} PRIVATE weft::interpose)
+  endif()
   add_dependencies(${W_NAME} ${program})
   if(NOT W_NO_TEST)
     add_test(NAME ${W_NAME} COMMAND ${W_NAME})

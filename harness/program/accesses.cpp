@@ -113,8 +113,8 @@ class AtomicPoint {
     if (x_ && !x_->aborting()) {
       sched::Event& e = x_->record(op, ref_, where_);
       e.order = order_;
-      if constexpr (sizeof(T) < 8) {
-        e.value = static_cast<std::uint64_t>(static_cast<std::int64_t>(value));
+      if constexpr (sizeof(T) < 8) {  // shown as the signed value of its size, like plain reads
+        e.value = static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::make_signed_t<T>>(value)));
         e.value_kind = sched::ValueKind::Signed;
       }
     }
@@ -175,20 +175,25 @@ bool atomic_cas(volatile T* a, T* expected, T v, int mo, const void* caller) {
 namespace p = weft::program;
 using weft::sched::OpKind;
 
-// The instrumentation's entry points, as ThreadSanitizer's interface
-// declares them. Each family is written out by one macro, since the ABI
-// wants one symbol per size.
-#define WEFT_PLAIN_ACCESS(size)                                                                        \
+// The instrumentation's entry points, with the signatures g++ declares for
+// them as built-ins (unsigned values, untyped pointers) whenever a sanitizer
+// is on. Each family is written out by one macro, since the ABI wants one
+// symbol per size.
+#define WEFT_PLAIN_ACCESS(size)                                                                               \
   extern "C" void __tsan_read##size(void* a) { p::plain_access(a, size, false, __builtin_return_address(0)); } \
   extern "C" void __tsan_write##size(void* a) { p::plain_access(a, size, true, __builtin_return_address(0)); } \
-  extern "C" void __tsan_unaligned_read##size(const void* a) {                                          \
-    p::plain_access(a, size, false, __builtin_return_address(0));                                       \
-  }                                                                                                     \
-  extern "C" void __tsan_unaligned_write##size(void* a) {                                               \
-    p::plain_access(a, size, true, __builtin_return_address(0));                                        \
-  }                                                                                                     \
-  extern "C" void __tsan_volatile_read##size(void* a) { p::plain_access(a, size, false, __builtin_return_address(0)); } \
-  extern "C" void __tsan_volatile_write##size(void* a) { p::plain_access(a, size, true, __builtin_return_address(0)); }
+  extern "C" void __tsan_unaligned_read##size(void* a) {                                                       \
+    p::plain_access(a, size, false, __builtin_return_address(0));                                              \
+  }                                                                                                            \
+  extern "C" void __tsan_unaligned_write##size(void* a) {                                                      \
+    p::plain_access(a, size, true, __builtin_return_address(0));                                               \
+  }                                                                                                            \
+  extern "C" void __tsan_volatile_read##size(void* a) {                                                        \
+    p::plain_access(a, size, false, __builtin_return_address(0));                                              \
+  }                                                                                                            \
+  extern "C" void __tsan_volatile_write##size(void* a) {                                                       \
+    p::plain_access(a, size, true, __builtin_return_address(0));                                               \
+  }
 WEFT_PLAIN_ACCESS(1)
 WEFT_PLAIN_ACCESS(2)
 WEFT_PLAIN_ACCESS(4)
@@ -196,57 +201,63 @@ WEFT_PLAIN_ACCESS(8)
 WEFT_PLAIN_ACCESS(16)
 #undef WEFT_PLAIN_ACCESS
 
-extern "C" void __tsan_read_range(void* a, unsigned long) { p::plain_access(a, 0, false, __builtin_return_address(0)); }
-extern "C" void __tsan_write_range(void* a, unsigned long) { p::plain_access(a, 0, true, __builtin_return_address(0)); }
+extern "C" void __tsan_read_range(void* a, long) { p::plain_access(a, 0, false, __builtin_return_address(0)); }
+extern "C" void __tsan_write_range(void* a, long) { p::plain_access(a, 0, true, __builtin_return_address(0)); }
 extern "C" void __tsan_init() {}
 extern "C" void __tsan_func_entry(void*) {}
-extern "C" void __tsan_func_exit() {}
-extern "C" void __tsan_vptr_read(void**) {}
-extern "C" void __tsan_vptr_update(void**, void*) {}
+extern "C" void __tsan_func_exit(void*) {}  // clang's passes nothing, which the callee ignores anyway
+extern "C" void __tsan_vptr_read(void*) {}
+extern "C" void __tsan_vptr_update(void*, void*) {}
 extern "C" void __tsan_atomic_thread_fence(int) {}
 extern "C" void __tsan_atomic_signal_fence(int) {}
 
-#define WEFT_ATOMICS(bits, T)                                                                                   \
-  extern "C" T __tsan_atomic##bits##_load(const volatile T* a, int mo) {                                        \
-    return p::atomic_load(a, mo, __builtin_return_address(0));                                                   \
+#define WEFT_ATOMICS(bits, U)                                                                                    \
+  extern "C" U __tsan_atomic##bits##_load(const volatile void* a, int mo) {                                      \
+    return p::atomic_load(static_cast<const volatile U*>(a), mo, __builtin_return_address(0));                   \
   }                                                                                                              \
-  extern "C" void __tsan_atomic##bits##_store(volatile T* a, T v, int mo) {                                     \
-    p::atomic_store(a, v, mo, __builtin_return_address(0));                                                      \
+  extern "C" void __tsan_atomic##bits##_store(volatile void* a, U v, int mo) {                                   \
+    p::atomic_store(static_cast<volatile U*>(a), v, mo, __builtin_return_address(0));                            \
   }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_exchange(volatile T* a, T v, int mo) {                                     \
-    return p::atomic_rmw(a, v, mo, OpKind::Exchange, [](T, T n) { return n; }, __builtin_return_address(0));     \
-  }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_fetch_add(volatile T* a, T v, int mo) {                                    \
-    return p::atomic_rmw(a, v, mo, OpKind::FetchAdd, [](T o, T n) { return o + n; }, __builtin_return_address(0)); \
-  }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_fetch_sub(volatile T* a, T v, int mo) {                                    \
-    return p::atomic_rmw(a, v, mo, OpKind::FetchSub, [](T o, T n) { return o - n; }, __builtin_return_address(0)); \
-  }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_fetch_and(volatile T* a, T v, int mo) {                                    \
-    return p::atomic_rmw(a, v, mo, OpKind::FetchAnd, [](T o, T n) { return o & n; }, __builtin_return_address(0)); \
-  }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_fetch_or(volatile T* a, T v, int mo) {                                     \
-    return p::atomic_rmw(a, v, mo, OpKind::FetchOr, [](T o, T n) { return o | n; }, __builtin_return_address(0)); \
-  }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_fetch_xor(volatile T* a, T v, int mo) {                                    \
-    return p::atomic_rmw(a, v, mo, OpKind::FetchXor, [](T o, T n) { return o ^ n; }, __builtin_return_address(0)); \
-  }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_fetch_nand(volatile T* a, T v, int mo) {                                   \
-    return p::atomic_rmw(a, v, mo, OpKind::FetchAnd, [](T o, T n) { return ~(o & n); },                          \
+  extern "C" U __tsan_atomic##bits##_exchange(volatile void* a, U v, int mo) {                                   \
+    return p::atomic_rmw(static_cast<volatile U*>(a), v, mo, OpKind::Exchange, [](U, U n) { return n; },         \
                          __builtin_return_address(0));                                                           \
   }                                                                                                              \
-  extern "C" int __tsan_atomic##bits##_compare_exchange_strong(volatile T* a, T* c, T v, int mo, int) {         \
-    return p::atomic_cas(a, c, v, mo, __builtin_return_address(0));                                              \
+  extern "C" U __tsan_atomic##bits##_fetch_add(volatile void* a, U v, int mo) {                                  \
+    return p::atomic_rmw(static_cast<volatile U*>(a), v, mo, OpKind::FetchAdd, [](U o, U n) { return o + n; },   \
+                         __builtin_return_address(0));                                                           \
   }                                                                                                              \
-  extern "C" int __tsan_atomic##bits##_compare_exchange_weak(volatile T* a, T* c, T v, int mo, int) {           \
-    return p::atomic_cas(a, c, v, mo, __builtin_return_address(0));                                              \
+  extern "C" U __tsan_atomic##bits##_fetch_sub(volatile void* a, U v, int mo) {                                  \
+    return p::atomic_rmw(static_cast<volatile U*>(a), v, mo, OpKind::FetchSub, [](U o, U n) { return o - n; },   \
+                         __builtin_return_address(0));                                                           \
   }                                                                                                              \
-  extern "C" T __tsan_atomic##bits##_compare_exchange_val(volatile T* a, T c, T v, int mo, int) {               \
-    p::atomic_cas(a, &c, v, mo, __builtin_return_address(0));                                                    \
+  extern "C" U __tsan_atomic##bits##_fetch_and(volatile void* a, U v, int mo) {                                  \
+    return p::atomic_rmw(static_cast<volatile U*>(a), v, mo, OpKind::FetchAnd, [](U o, U n) { return o & n; },   \
+                         __builtin_return_address(0));                                                           \
+  }                                                                                                              \
+  extern "C" U __tsan_atomic##bits##_fetch_or(volatile void* a, U v, int mo) {                                   \
+    return p::atomic_rmw(static_cast<volatile U*>(a), v, mo, OpKind::FetchOr, [](U o, U n) { return o | n; },    \
+                         __builtin_return_address(0));                                                           \
+  }                                                                                                              \
+  extern "C" U __tsan_atomic##bits##_fetch_xor(volatile void* a, U v, int mo) {                                  \
+    return p::atomic_rmw(static_cast<volatile U*>(a), v, mo, OpKind::FetchXor, [](U o, U n) { return o ^ n; },   \
+                         __builtin_return_address(0));                                                           \
+  }                                                                                                              \
+  extern "C" U __tsan_atomic##bits##_fetch_nand(volatile void* a, U v, int mo) {                                 \
+    return p::atomic_rmw(static_cast<volatile U*>(a), v, mo, OpKind::FetchAnd, [](U o, U n) { return ~(o & n); }, \
+                         __builtin_return_address(0));                                                           \
+  }                                                                                                              \
+  extern "C" bool __tsan_atomic##bits##_compare_exchange_strong(volatile void* a, void* c, U v, int mo, int) {   \
+    return p::atomic_cas(static_cast<volatile U*>(a), static_cast<U*>(c), v, mo, __builtin_return_address(0));   \
+  }                                                                                                              \
+  extern "C" bool __tsan_atomic##bits##_compare_exchange_weak(volatile void* a, void* c, U v, int mo, int) {     \
+    return p::atomic_cas(static_cast<volatile U*>(a), static_cast<U*>(c), v, mo, __builtin_return_address(0));   \
+  }                                                                                                              \
+  extern "C" U __tsan_atomic##bits##_compare_exchange_val(volatile void* a, U c, U v, int mo, int) {             \
+    p::atomic_cas(static_cast<volatile U*>(a), &c, v, mo, __builtin_return_address(0));                          \
     return c;                                                                                                    \
   }
-WEFT_ATOMICS(8, char)
-WEFT_ATOMICS(16, short)
-WEFT_ATOMICS(32, int)
-WEFT_ATOMICS(64, long)
+WEFT_ATOMICS(8, unsigned char)
+WEFT_ATOMICS(16, unsigned short)
+WEFT_ATOMICS(32, unsigned int)
+WEFT_ATOMICS(64, unsigned long)
 #undef WEFT_ATOMICS
