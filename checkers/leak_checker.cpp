@@ -69,7 +69,7 @@ void LeakChecker::on_event(sched::Execution&, const Event& e) {
 
 void LeakChecker::end(sched::Execution& x) {
   // A failed or discarded execution has its own outcome; a stopped one was
-  // ended by the program with threads still running, which may hold locks.
+  // ended by the program (exit), which ends threads and releases locks.
   if (x.outcome() != sched::Outcome::Completed) return;
   for (const Held& h : held_) {
     x.fail(sched::Verdict::Misuse,

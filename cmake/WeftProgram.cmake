@@ -19,7 +19,8 @@
 # WEFT_TRACE_STEPS override the options. Unless NO_TEST, <name> is also a
 # ctest test.
 #
-# The program is compiled with -finstrument-functions (so that functions
+# The program is compiled at -O0 with assertions on (see below; the
+# COMPILE_OPTIONS given come after, to override), with -finstrument-functions (so that functions
 # named __VERIFIER_atomic_* run atomically), with -fsanitize=thread unless
 # NO_MEMORY_ACCESSES (the compiler's instrumentation without its runtime:
 # every load and store of shared memory becomes a scheduling point and an
@@ -42,7 +43,11 @@ function(weft_add_program_test)
   add_library(${program} MODULE ${W_SOURCES})
   set_target_properties(${program} PROPERTIES C_VISIBILITY_PRESET default CXX_VISIBILITY_PRESET default)
   target_include_directories(${program} PRIVATE $<TARGET_PROPERTY:weft::weft,INTERFACE_INCLUDE_DIRECTORIES>)
-  target_compile_options(${program} PRIVATE -finstrument-functions)
+  # -O0: every load and store of the source is an instruction of its own,
+  # so weft can run another thread between the read and the write of
+  # `x = x + 1` (from -O1 on, compilers fuse them into one instruction).
+  # -UNDEBUG: assert() checks, whatever the build type says.
+  target_compile_options(${program} PRIVATE -O0 -UNDEBUG -finstrument-functions)
   if(NOT W_NO_MEMORY_ACCESSES)
     target_compile_options(${program} PRIVATE -fno-sanitize=all -fsanitize=thread)
   endif()

@@ -1,6 +1,7 @@
 #include "scheduler/execution.h"
 
 #include <algorithm>
+#include <csetjmp>
 #include <cstdlib>
 #include <atomic>
 #include <exception>
@@ -56,6 +57,8 @@ struct Execution::ThreadRecord {
   bool unwind_deferred = false;  // inside release_step: no Unwind may be thrown
   std::uint32_t atomic_depth = 0;  // nesting of begin_atomic
   bool halted = false;             // left by halt() without unwinding: never resumed
+  bool in_body = false;          // running body.run: abandon_thread may jump out
+  std::jmp_buf exit_point;       // where abandon_thread jumps to, in thread_main
 };
 
 Execution::Execution(StackPool& stacks) : stacks_(stacks) { events_.reserve(256); }
@@ -88,6 +91,7 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.unwind_deferred = false;
   t.atomic_depth = 0;
   t.halted = false;
+  t.in_body = false;
   return t;
 }
 
@@ -102,7 +106,11 @@ ThreadId Execution::spawn(ThreadBody body) {
 void Execution::thread_main(void* p) {
   auto& t = *static_cast<ThreadRecord*>(p);
   Execution& x = *t.owner;
-  if (!x.aborting_) {
+  // abandon_thread comes back here, past the body's frames (setjmp returns
+  // 1); setjmp stands alone in its condition, as C requires.
+  if (x.aborting_) {
+  } else if (setjmp(t.exit_point) == 0) {
+    t.in_body = true;
     try {
       t.body.run(t.body.arg);
     } catch (const Unwind&) {
@@ -116,6 +124,7 @@ void Execution::thread_main(void* p) {
                        t.where);
     }
   }
+  t.in_body = false;
   if (t.body.destroy) {
     try {
       t.body.destroy(t.body.arg);
@@ -138,7 +147,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   thread_count_ = 0;
   current_ = next_ = kNoThread;
   on_fiber_ = aborting_ = false;
-  discarded_ = stopped_ = abandon_ = false;
+  discarded_ = stopped_ = cut_short_ = abandon_ = false;
   steps_ = 0;
   generation_ = next_generation();
   index_ = index;
@@ -148,6 +157,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   schedule_.clear();
   failure_.reset();
   arena_.reset();
+  extension_ = nullptr;
 
   observed_ = 0;
   strategy.begin(index);
@@ -174,6 +184,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   for (Observer* o : observers_) o->end(*this);
   strategy.end(steps_);
   arena_.reset();
+  extension_ = nullptr;
 }
 
 void Execution::unwind_all() {
@@ -394,7 +405,10 @@ bool Execution::others_running() const noexcept {
 }
 
 void Execution::halt() {
-  if (!failure_ && !discarded_ && !stopped_) stopped_ = others_running();
+  if (!failure_ && !discarded_ && !stopped_) {
+    stopped_ = true;
+    cut_short_ = others_running();
+  }
   aborting_ = true;
   ThreadRecord& me = *threads_[current_];
   if (!abandon_ && may_unwind()) throw Unwind{};
@@ -433,6 +447,20 @@ Blocker Execution::join_blocker(ThreadId target) const noexcept {
     out.push_back(static_cast<const ThreadRecord*>(state)->id);
   };
   return b;
+}
+
+void Execution::abandon_thread() noexcept {
+  if (!on_fiber_ || current_ >= thread_count_) return;
+  ThreadRecord& t = *threads_[current_];
+  if (!t.in_body) return;
+  t.in_body = false;
+  t.unwind_deferred = false;
+  // An exception caught or in flight in the abandoned frames is forgotten
+  // with them; the rest of thread_main must not see it.
+  slots_.install(ThreadLocalState{});
+  // glibc's longjmp, so that sanitizers that intercept it (ASan unpoisons
+  // the frames jumped over, TSan pops its shadow stack) see the jump.
+  std::longjmp(t.exit_point, 1);
 }
 
 const Stack* Execution::current_stack() const noexcept {

@@ -85,10 +85,10 @@ struct FailureRecord {
 
 // Outcome says how an execution ended.
 enum class Outcome : std::uint8_t {
-  Completed,  // every thread ended (or the program ended with nothing left running)
+  Completed,  // every thread ended
   Failed,     // failure() says how
   Discarded,  // discard(): an assumption of the test did not hold; not a failure
-  Stopped,    // halt(): the program ended (exit, main returning) while other threads still ran
+  Stopped,    // halt(): the program ended it (exit, main returning); see cut_short()
 };
 
 // Config holds the settings that change which choices an execution has.
@@ -185,6 +185,20 @@ class Execution {
   void fail_later(Verdict verdict, std::string message, Location where = {});
   // join_blocker is the blocker of a thread waiting for `target` to end.
   Blocker join_blocker(ThreadId target) const noexcept;
+  // abandon_thread ends the running thread where it stands, without
+  // unwinding its frames (their destructors do not run, what they own
+  // leaks): for code that cannot let the Unwind exception pass, such as
+  // the interposed pthread functions, which glibc declares noexcept for
+  // C++, and C frames without unwind tables. The thread then ends as if its
+  // body had returned. It returns only when the thread is not inside its
+  // body (destroying its callable, or abandoned already); the caller then
+  // returns as if its operation had taken place.
+  void abandon_thread() noexcept;
+  // extension is one pointer of per-execution state for a layer outside the
+  // engine that has no object of its own to keep a Slot in (the pthread
+  // interposition's table of objects by address). It is null at the start
+  // of every execution; what it points to must live in the arena.
+  void*& extension() noexcept { return extension_; }
 
   // --- Program semantics: C programs and verification benchmarks. ---
 
@@ -205,10 +219,13 @@ class Execution {
   void discard() noexcept;
   // halt ends the execution at the running thread, which never returns from
   // it. Unless a failure or a discard ended the execution already, it ends
-  // as the program ending: Outcome::Stopped if other threads still run, else
-  // Completed. The thread is unwound (Unwind is thrown) where it may be, and
-  // abandoned otherwise (see abandon_unfinished).
+  // as the program ending (Outcome::Stopped). The thread is unwound (Unwind
+  // is thrown) where it may be, and abandoned otherwise (see
+  // abandon_unfinished).
   [[noreturn]] void halt();
+  // cut_short: the program ended this execution (Outcome::Stopped) while
+  // other threads had not ended; they ran no further.
+  bool cut_short() const noexcept { return cut_short_; }
   // abandon_unfinished makes this execution drop, not unwind, the threads
   // still unfinished at its end: none of their code runs again, as when a C
   // process ends. For code without unwinding semantics (C frames, noexcept
@@ -276,8 +293,10 @@ class Execution {
   ThreadLocalSlots slots_ = ThreadLocalSlots::of_this_thread();
   std::uint32_t timed_waiters_ = 0;  // threads waiting with a deadline
   bool discarded_ = false;           // discard() ended this execution
-  bool stopped_ = false;             // halt() ended it with other threads unfinished
+  bool stopped_ = false;             // halt() ended it as the program ending
+  bool cut_short_ = false;           // ... while other threads had not ended
   bool abandon_ = false;             // abandon_unfinished() was called
+  void* extension_ = nullptr;
 };
 
 }  // namespace weft::sched

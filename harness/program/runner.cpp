@@ -118,9 +118,10 @@ void run_main(ProgramImage& image, Arguments& arguments) {
   optind = 1;
   char** argv = arguments.fresh();
   const int status = image.main_function()(arguments.count(), argv, environ);
-  // Returning from main is exit(status): the process ends there, and with
-  // it the threads that still run.
-  if (status != 0 || x.others_running()) end_program(x, status, nullptr, nullptr);
+  // Returning from main is exit(status): the process ends there, with the
+  // threads that still run, and what C leaves to the end of a process
+  // (threads never joined, locks still held) is no failure.
+  end_program(x, status, nullptr, nullptr);
 }
 
 void print_notes(const Report& report) {

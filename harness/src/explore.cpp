@@ -12,6 +12,7 @@
 #include "checkers/race_detector.h"
 #include "crash_handler.h"
 #include "failure_builder.h"
+#include "interposition_hook.h"
 #include "scheduler/execution.h"
 #include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
@@ -47,7 +48,7 @@ Report replay_error(std::string message) {
 // count_outcome adds an execution that did not fail to the report's tallies.
 void count_outcome(const sched::Execution& execution, Report& report) {
   if (execution.outcome() == sched::Outcome::Discarded) ++report.discarded;
-  if (execution.outcome() == sched::Outcome::Stopped) ++report.stopped;
+  if (execution.outcome() == sched::Outcome::Stopped && execution.cut_short()) ++report.stopped;
 }
 
 // kConfirmBudget bounds the executions spent confirming a lock-order cycle.
@@ -129,6 +130,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (config.race_detection) execution.observe(&races);
   checkers::LockOrderGraph lock_order;
   if (options.lock_order()) execution.observe(&lock_order);
+  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
+  if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
@@ -160,6 +163,8 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.observe(&leaks);
   checkers::RaceDetector races;
   if (config.race_detection) execution.observe(&races);
+  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
+  if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());
   execution.run(strategy, config, 0, body_of(body));
 

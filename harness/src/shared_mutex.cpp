@@ -129,6 +129,27 @@ bool shared_mutex::try_lock_shared(source_location where) {
   return ok;
 }
 
+bool shared_mutex::lock_until(std::int64_t deadline, bool exclusive, source_location where) {
+  Execution* x = Execution::active();
+  SharedMutexState* s = state(x, slot_);
+  if (!s) return true;
+  if (self_deadlock(*x, *s, exclusive, where)) return false;
+  const sched::Blocker b = blocker(*s, exclusive);
+  const OpKind op = exclusive ? OpKind::TryLock : OpKind::TryLockShared;
+  const StepResult r = x->step(op, s->ref, detail::at(where), &b, deadline);
+  if (r == StepResult::Aborted) return false;
+  if (r == StepResult::TimedOut) {
+    detail::record_op(*x, op, s->ref, where, sched::kFailed | sched::kTimedOut);
+    return false;
+  }
+  if (exclusive)
+    s->writer = x->current();
+  else
+    s->readers.push_back(x->current());
+  detail::record_op(*x, op, s->ref, where);
+  return true;
+}
+
 void shared_mutex::unlock_shared(source_location where) {
   Execution* x = Execution::active();
   SharedMutexState* s = state(x, slot_);
