@@ -148,6 +148,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   current_ = next_ = kNoThread;
   on_fiber_ = aborting_ = false;
   discarded_ = stopped_ = cut_short_ = abandon_ = false;
+  uncontrolled_ = 0;
   steps_ = 0;
   generation_ = next_generation();
   index_ = index;

@@ -124,8 +124,28 @@ class Execution {
   // or null (outside weft, or on the scheduler's own stack).
   static Execution* active() noexcept {
     Execution* x = tls_execution_;
-    return x && x->on_fiber_ ? x : nullptr;
+    return x && x->on_fiber_ && x->uncontrolled_ == 0 ? x : nullptr;
   }
+  // Uncontrolled marks weft's own work done on a weft thread (reading symbol
+  // and line tables, its caches' locks): for its lifetime active() is null,
+  // so what that work calls (pthread functions weft::interpose replaces,
+  // weft's primitives) runs as outside weft and adds no step or event; the
+  // same schedule then gives the same trace whether a cache was warm or
+  // not. Nothing in its scope may block or wait for another weft thread.
+  class Uncontrolled {
+   public:
+    Uncontrolled() noexcept : x_(tls_execution_) {
+      if (x_) ++x_->uncontrolled_;
+    }
+    Uncontrolled(const Uncontrolled&) = delete;
+    Uncontrolled& operator=(const Uncontrolled&) = delete;
+    ~Uncontrolled() {
+      if (x_) --x_->uncontrolled_;
+    }
+
+   private:
+    Execution* x_;
+  };
   // bound is the execution running on this OS thread, on a fiber or not.
   static Execution* bound() noexcept;
 
@@ -296,6 +316,7 @@ class Execution {
   bool stopped_ = false;             // halt() ended it as the program ending
   bool cut_short_ = false;           // ... while other threads had not ended
   bool abandon_ = false;             // abandon_unfinished() was called
+  std::uint32_t uncontrolled_ = 0;   // Uncontrolled scopes open: active() is null
   void* extension_ = nullptr;
 };
 

@@ -269,3 +269,36 @@ TEST(InterposePthreads, OutsideAnExecutionTheRealFunctionsRun) {
 }
 
 }  // namespace
+
+namespace {
+
+thread_local int per_thread_counter = 0;
+
+TEST(InterposeThreadLocal, TwoThreadsWritingAThreadLocalGetAWarning) {
+  ::testing::internal::CaptureStderr();
+  const weft::Report r = weft::explore(
+      [] {
+        std::mutex m;
+        auto count = [&] {
+          per_thread_counter = per_thread_counter + 1;  // each real thread would see 1
+          std::lock_guard<std::mutex> hold(m);
+        };
+        std::thread a(count), b(count);
+        a.join();
+        b.join();
+      },
+      quick(20));
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(r.ok()) << r;
+  EXPECT_NE(err.find("T1 and T2 wrote the executable's thread_local variables"), std::string::npos) << err;
+}
+
+TEST(InterposeThreadLocal, NoThreadLocalNoWarning) {
+  ::testing::internal::CaptureStderr();
+  const weft::Report r = weft::explore(split_update, quick(20));
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(err.find("thread_local"), std::string::npos) << err;
+}
+
+}  // namespace

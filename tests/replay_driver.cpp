@@ -2,6 +2,9 @@
 // the whole report, so tests can compare reports across processes.
 //   replay_driver explore <scenario> [seed]
 //   replay_driver replay <scenario> <token>
+// Built with WEFT_DRIVER_SAMPLES (interpose_replay_driver), the scenarios are
+// the buggy bodies of weft::samples::all(): there, the standard-library
+// samples, run through weft::interpose.
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,8 +17,13 @@
 
 #include <weft/weft.h>
 
+#ifdef WEFT_DRIVER_SAMPLES
+#include "sample.h"
+#endif
+
 namespace {
 
+#ifndef WEFT_DRIVER_SAMPLES
 void lost_update() {
   weft::var<int> x{0};
   weft::thread a([&] { x.set(x.get() + 1); });
@@ -60,14 +68,24 @@ void notify_choice() {
   WEFT_ASSERT(woken_first.get() != 2, "the second waiter was woken first");
 }
 
+#endif
+
+#ifdef WEFT_DRIVER_SAMPLES
+const std::map<std::string, void (*)()> kScenarios = [] {
+  std::map<std::string, void (*)()> scenarios;
+  for (const weft::samples::Sample& s : weft::samples::all()) scenarios[std::string(s.name)] = s.buggy;
+  return scenarios;
+}();
+#else
 const std::map<std::string, void (*)()> kScenarios = {
     {"lost_update", &lost_update}, {"lock_order", &lock_order}, {"notify_choice", &notify_choice}};
+#endif
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3 || !kScenarios.count(argv[2])) {
-    std::fprintf(stderr, "usage: replay_driver explore|replay <lost_update|lock_order|notify_choice> [seed|token]\n");
+    std::fprintf(stderr, "usage: replay_driver explore|replay <scenario> [seed|token]\n");
     return 2;
   }
   const std::function<void()> body = kScenarios.at(argv[2]);

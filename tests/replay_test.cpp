@@ -162,21 +162,35 @@ TEST(Replay, TokenThatNoLongerFailsIsNotASilentPass) {
 
 // The same failure, step for step, in a new process: explore in one process,
 // replay its token in another, and compare the whole reports.
-class CrossProcess : public ::testing::TestWithParam<const char*> {};
-
-TEST_P(CrossProcess, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
-  const std::string driver = WEFT_REPLAY_DRIVER;
-  const std::string explored = run(driver + " explore " + GetParam());
+void expect_identical_in_new_processes(const std::string& driver, const std::string& scenario) {
+  const std::string explored = run(driver + " explore " + scenario);
   const std::string token = token_of(explored);
   ASSERT_FALSE(token.empty()) << explored;
-  const std::string replayed = run(driver + " replay " + GetParam() + " " + token);
+  const std::string replayed = run(driver + " replay " + scenario + " " + token);
   EXPECT_EQ(replayed, explored);
   // Exploring again in yet another process finds the same failure: nothing
   // depends on addresses (ASLR differs per process) or time.
-  EXPECT_EQ(run(driver + " explore " + GetParam()), explored);
+  EXPECT_EQ(run(driver + " explore " + scenario), explored);
+}
+
+class CrossProcess : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CrossProcess, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
+  expect_identical_in_new_processes(WEFT_REPLAY_DRIVER, GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Replay, CrossProcess, ::testing::Values("lost_update", "lock_order", "notify_choice"));
+
+// The same for unmodified std::thread code run through weft::interpose.
+class CrossProcessInterposed : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CrossProcessInterposed, TokenReplayedInANewProcessGivesTheIdenticalTrace) {
+  expect_identical_in_new_processes(WEFT_INTERPOSE_REPLAY_DRIVER, GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Replay, CrossProcessInterposed,
+                         ::testing::Values("std_lost_deposit", "std_transfer_deadlock", "std_lost_wakeup",
+                                           "std_cache_double_fill"));
 
 // The contract's own example: the lost update on an atomic load and store,
 // found by pct(3) and replayed to the identical failure.

@@ -119,6 +119,14 @@ TEST(Assume, DiscardingUnwindsTheOtherThreads) {
   EXPECT_LT(r.discarded, r.executions);
 }
 
+TEST(Assume, AnExplorationInWhichEveryExecutionIsDiscardedFails) {
+  const weft::Report r = weft::explore([] { __VERIFIER_assume(__VERIFIER_nondet_int() == 123456789); }, quick(50));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::Misuse);
+  EXPECT_TRUE(has(r.failure->message, "every one of the 50 executions was discarded")) << r.failure->message;
+  EXPECT_EQ(r.discarded, 50u);
+}
+
 TEST(Assume, ATokenWhoseReplayIsDiscardedSaysSo) {
   const weft::Report found = weft::explore([] { WEFT_ASSERT(__VERIFIER_nondet_int() != 1); }, quick());
   ASSERT_FALSE(found.ok());

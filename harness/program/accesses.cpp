@@ -54,9 +54,12 @@ class Objects {
   std::unordered_map<std::uintptr_t, ObjectRef> refs_;
 };
 
-Objects& objects() {
+// object_of names `address` through the map; the lock and the guard of its first use are
+// weft's, not the program's, so they run uncontrolled.
+ObjectRef object_of(Execution& x, const volatile void* address, ObjectKind kind) {
+  const Execution::Uncontrolled weft_itself;
   static Objects o;
-  return o;
+  return o.of(x, address, kind);
 }
 
 // shown_bits reads the value a load of `size` bytes is about to read, sign
@@ -75,7 +78,7 @@ __attribute__((no_sanitize("address"))) bool shown_bits(const volatile void* add
 void plain_access(const volatile void* address, unsigned size, bool write, const void* caller) {
   Execution* x = Execution::active();
   if (!x || x->aborting()) return;
-  const ObjectRef ref = objects().of(*x, address, ObjectKind::Var);
+  const ObjectRef ref = object_of(*x, address, ObjectKind::Var);
   const sched::Location where = verifier::caller_location(caller);
   const OpKind op = write ? OpKind::Write : OpKind::Read;
   if (x->step(op, ref, where) == sched::StepResult::Aborted) return;
@@ -104,7 +107,7 @@ class AtomicPoint {
       x_ = nullptr;
       return;
     }
-    ref_ = objects().of(*x_, address, ObjectKind::Atomic);
+    ref_ = object_of(*x_, address, ObjectKind::Atomic);
     where_ = verifier::caller_location(caller);
     x_->step(op_, ref_, where_);
   }

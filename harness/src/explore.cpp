@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 
+#include "checkers/escape_checker.h"
 #include "checkers/lock_order.h"
 #include "checkers/leak_checker.h"
 #include "checkers/race_detector.h"
@@ -109,6 +110,32 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::LockOrde
   return f;
 }
 
+// nothing_controlled is the failure of an exploration whose body never
+// reached a scheduling point nor made a choice: every execution was the same
+// single run, and weft tested nothing concurrent.
+Failure nothing_controlled(std::uint64_t executions) {
+  Failure f;
+  f.kind = FailureKind::Misuse;
+  f.message = "the body made no operation weft controls in any of its " + std::to_string(executions) +
+              " executions, so they were all the same run and weft tested nothing: use weft's primitives, or "
+              "link the test executable with weft::interpose to put std::thread, std::mutex and pthreads "
+              "under weft (docs/interposition.md)";
+  f.execution = executions;
+  return f;
+}
+
+// all_discarded is the failure of an exploration in which every execution
+// was discarded by a failed assumption: nothing after the assumptions ran.
+Failure all_discarded(std::uint64_t executions) {
+  Failure f;
+  f.kind = FailureKind::Misuse;
+  f.message = "every one of the " + std::to_string(executions) +
+              " executions was discarded by a failed assumption (__VERIFIER_assume), so weft checked nothing "
+              "after it: no choice of values and threads it made satisfied the assumptions";
+  f.execution = executions;
+  return f;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
@@ -130,10 +157,13 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (config.race_detection) execution.observe(&races);
   checkers::LockOrderGraph lock_order;
   if (options.lock_order()) execution.observe(&lock_order);
+  checkers::EscapeChecker escapes;
+  execution.observe(&escapes);
   const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
   if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
+  bool controlled = false;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
     execution.run(*strategy, config, i, body_of(body));
     report.executions = i + 1;
@@ -142,6 +172,15 @@ Report explore(const std::function<void()>& body, const Options& options) {
       return report;
     }
     count_outcome(execution, report);
+    controlled = controlled || execution.steps() > 0 || execution.schedule().choices() > 0;
+  }
+  if (report.discarded == report.executions && report.executions > 0) {
+    report.failure = all_discarded(report.executions);
+    return report;
+  }
+  if (!controlled && report.executions > 0) {
+    report.failure = nothing_controlled(report.executions);
+    return report;
   }
   if (options.lock_order()) {
     if (const std::optional<checkers::LockCycle> cycle = lock_order.find_cycle())
@@ -163,6 +202,8 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.observe(&leaks);
   checkers::RaceDetector races;
   if (config.race_detection) execution.observe(&races);
+  checkers::EscapeChecker escapes;
+  execution.observe(&escapes);
   const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
   if (interposition) execution.observe(interposition.get());
   detail::CrashGuard crash_guard(options.trace_steps());

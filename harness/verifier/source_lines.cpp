@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "scheduler/execution.h"
 #endif
 
 namespace weft::verifier {
@@ -80,6 +82,9 @@ class Lines {
 }  // namespace
 
 bool source_line(std::uintptr_t pc, const char*& file, unsigned& line) {
+  // libdw takes pthread locks of its own, and so do the guard of `lines`
+  // and the lock of its cache: none of them is the program's.
+  const sched::Execution::Uncontrolled weft_itself;
   static Lines lines;
   const SourceLine found = lines.at(pc);
   if (!found.file) return false;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scheduler/execution.h"
 #include "source_lines.h"
 
 namespace weft::verifier {
@@ -152,6 +153,7 @@ bool load_object_at(std::uintptr_t pc, Registry& r) {
 
 const Function* function_at(const void* pc) {
   const auto at = reinterpret_cast<std::uintptr_t>(pc);
+  const sched::Execution::Uncontrolled weft_itself;  // the lock, and what reading a file calls
   Registry& r = registry();
   const std::lock_guard<std::mutex> hold(r.guard);
   auto object = std::find_if(r.objects.begin(), r.objects.end(),

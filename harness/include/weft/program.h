@@ -25,8 +25,7 @@ struct ProgramTest {
 // fresh copy of its globals) or, when WEFT_REPLAY is set, replays that
 // token, and prints the outcome: a failure with its report and the command
 // that replays it. It returns the driver's exit status: 0 when the outcome
-// is the expected one, 1 when it is not (or when every execution was
-// discarded by __VERIFIER_assume, so nothing was checked), 2 when the test
+// is the expected one, 1 when it is not, 2 when the test
 // cannot run (the program does not load, a bad WEFT_* value or expectation).
 // Program output to stdout is hidden while exploring (WEFT_PROGRAM_OUTPUT=1
 // shows it) and shown while replaying.
