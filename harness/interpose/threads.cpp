@@ -2,10 +2,12 @@
 // that take a thread's handle: weft threads under weft's scheduler.
 
 #include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
 #include <signal.h>
 #include <threads.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -72,12 +74,30 @@ constinit Real<int (*)(pthread_t, const char*)> real_setname{"pthread_setname_np
 constinit Real<int (*)(pthread_t, char*, std::size_t)> real_getname{"pthread_getname_np"};
 constinit Real<int (*)(pthread_t, pthread_attr_t*)> real_getattr{"pthread_getattr_np"};
 
+// std::thread's constructor calls pthread_create from this function.
+constexpr const char* kStartThread = "_ZNSt6thread15_M_start_threadESt10unique_ptrINS_6_StateESt14default_deleteIS1_EEPFvvE";
+// Its code's address range, looked up once (begin 1 and end 1: not found).
+constinit std::atomic<std::uintptr_t> start_thread_begin{0};
+constinit std::atomic<std::uintptr_t> start_thread_end{0};
+
 // called_by_std_thread says whether pthread_create was called from
 // std::thread's constructor, whose argument is then a std::thread::_State.
 bool called_by_std_thread(const void* return_address) {
-  Dl_info info{};
-  return ::dladdr(return_address, &info) && info.dli_sname &&
-         std::strcmp(info.dli_sname, "_ZNSt6thread15_M_start_threadESt10unique_ptrINS_6_StateESt14default_deleteIS1_EEPFvvE") == 0;
+  std::uintptr_t begin = start_thread_begin.load(std::memory_order_acquire);
+  if (!begin) {
+    begin = 1;
+    std::uintptr_t end = 1;
+    Dl_info info{};
+    void* symbol = nullptr;  // dladdr1 gives a const ElfW(Sym)*
+    if (void* f = ::dlsym(RTLD_DEFAULT, kStartThread); f && ::dladdr1(f, &info, &symbol, RTLD_DL_SYMENT) && symbol) {
+      begin = reinterpret_cast<std::uintptr_t>(f);
+      end = begin + static_cast<const ElfW(Sym)*>(symbol)->st_size;
+    }
+    start_thread_end.store(end, std::memory_order_relaxed);
+    start_thread_begin.store(begin, std::memory_order_release);
+  }
+  const auto at = reinterpret_cast<std::uintptr_t>(return_address);
+  return begin <= at && at < start_thread_end.load(std::memory_order_relaxed);
 }
 
 // twin_of returns the twin of the thread with handle `h`, or reports why
