@@ -9,17 +9,17 @@
 
 namespace weft::program {
 
-namespace {
-
-// copy_bytes is memcpy that AddressSanitizer does not check: it poisons the
-// redzones it puts between a module's globals, and the snapshot reads them
-// and the restore writes them back as they were. Volatile, so the compiler
-// does not turn the loop back into a (checked) memcpy call.
-__attribute__((no_sanitize("address"))) void copy_bytes(char* to, const char* from,
-                                                                      std::size_t n) noexcept {
-  volatile char* out = to;
-  for (std::size_t i = 0; i < n; ++i) out[i] = from[i];
+void copy_bytes(char* to, const char* from, std::size_t n) noexcept {
+  std::size_t i = 0;
+  if ((reinterpret_cast<std::uintptr_t>(to) - reinterpret_cast<std::uintptr_t>(from)) % 8 == 0) {
+    for (; i < n && reinterpret_cast<std::uintptr_t>(to + i) % 8 != 0; ++i) static_cast<volatile char*>(to)[i] = from[i];
+    for (; i + 8 <= n; i += 8)
+      *reinterpret_cast<volatile std::uint64_t*>(to + i) = *reinterpret_cast<const volatile std::uint64_t*>(from + i);
+  }
+  for (; i < n; ++i) static_cast<volatile char*>(to)[i] = from[i];
 }
+
+namespace {
 
 struct Search {
   const link_map* object;
@@ -73,8 +73,12 @@ std::unique_ptr<ProgramImage> ProgramImage::load(const std::string& path, std::s
   Search search{object, {}};
   dl_iterate_phdr(&find_writable, &search);
   for (const auto& [at, size] : search.writable) {
-    Segment& s = image->segments_.emplace_back(Segment{at, std::vector<char>(size)});
-    copy_bytes(s.snapshot.data(), at, size);
+    Segment& s = image->segments_.emplace_back(Segment{at, size, std::vector<char>(size + 8), nullptr});
+    // The copy sits at the segment's offset modulo 8, so both copy by words.
+    char* base = s.storage.data();
+    const auto skew = (reinterpret_cast<std::uintptr_t>(at) - reinterpret_cast<std::uintptr_t>(base)) % 8;
+    s.snapshot = base + skew;
+    copy_bytes(s.snapshot, at, size);
   }
   return image;
 }
@@ -84,12 +88,12 @@ std::unique_ptr<ProgramImage> ProgramImage::load(const std::string& path, std::s
 ProgramImage::~ProgramImage() = default;
 
 void ProgramImage::reset() noexcept {
-  for (const Segment& s : segments_) copy_bytes(s.at, s.snapshot.data(), s.snapshot.size());
+  for (const Segment& s : segments_) copy_bytes(s.at, s.snapshot, s.size);
 }
 
 std::size_t ProgramImage::data_bytes() const noexcept {
   std::size_t n = 0;
-  for (const Segment& s : segments_) n += s.snapshot.size();
+  for (const Segment& s : segments_) n += s.size;
   return n;
 }
 
