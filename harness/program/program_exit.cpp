@@ -76,7 +76,8 @@ namespace {
 }  // namespace
 
 extern "C" void exit(int status) noexcept { exit_call(status, "exit", __builtin_return_address(0)); }
-extern "C" void _exit(int status) noexcept { exit_call(status, "_exit", __builtin_return_address(0)); }
+// <unistd.h> declares _exit without noexcept, unlike its siblings in <stdlib.h>.
+extern "C" void _exit(int status) { exit_call(status, "_exit", __builtin_return_address(0)); }
 extern "C" void _Exit(int status) noexcept { exit_call(status, "_Exit", __builtin_return_address(0)); }
 extern "C" void quick_exit(int status) noexcept { exit_call(status, "quick_exit", __builtin_return_address(0)); }
 

@@ -1,6 +1,7 @@
 #include "source_lines.h"
 
 #if WEFT_HAVE_LIBDW
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <unistd.h>
 
@@ -65,11 +66,29 @@ class Lines {
       report();
       module = dwfl_addrmodule(session_, pc);
     }
-    Dwfl_Line* found = module ? dwfl_module_getsrc(module, pc) : nullptr;
+    if (!module) return {};
     int line = 0;
-    const char* file = found ? dwfl_lineinfo(found, nullptr, &line, nullptr, nullptr, nullptr) : nullptr;
+    const char* file = nullptr;
+    if (Dwfl_Line* found = dwfl_module_getsrc(module, pc))
+      file = dwfl_lineinfo(found, nullptr, &line, nullptr, nullptr, nullptr);
+    else
+      file = by_compile_units(module, pc, line);
     if (!file || line <= 0) return {};
     return {files_.emplace_back(file).c_str(), static_cast<unsigned>(line)};
+  }
+
+  // by_compile_units finds the line through the compile unit that covers
+  // `pc`: libdw's look-up above needs .debug_aranges, which clang does not
+  // emit unless asked to (-gdwarf-aranges).
+  static const char* by_compile_units(Dwfl_Module* module, std::uintptr_t pc, int& line) {
+    Dwarf_Addr bias = 0;
+    for (Dwarf_Die* cu = dwfl_module_nextcu(module, nullptr, &bias); cu; cu = dwfl_module_nextcu(module, cu, &bias)) {
+      if (dwarf_haspc(cu, pc - bias) <= 0) continue;
+      Dwarf_Line* found = dwarf_getsrc_die(cu, pc - bias);
+      if (!found || dwarf_lineno(found, &line) != 0) return nullptr;
+      return dwarf_linesrc(found, nullptr, nullptr);
+    }
+    return nullptr;
   }
 
   std::mutex guard_;
