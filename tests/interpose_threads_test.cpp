@@ -2,13 +2,20 @@
 // std::condition_variable code under weft, through weft::interpose.
 
 #include <gtest/gtest.h>
+#include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -299,6 +306,166 @@ TEST(InterposeThreadLocal, NoThreadLocalNoWarning) {
   const std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(err.find("thread_local"), std::string::npos) << err;
+}
+
+}  // namespace
+
+namespace {
+
+weft::Failure failure_of(const weft::Report& r, weft::FailureKind kind) {
+  EXPECT_FALSE(r.ok());
+  if (r.ok()) return {};
+  EXPECT_EQ(r.failure->kind, kind) << *r.failure;
+  return *r.failure;
+}
+
+TEST(InterposePthreads, DestroyingALockedMutexIsMisuse) {
+  const weft::Failure f = failure_of(weft::explore(
+                                         [] {
+                                           pthread_mutex_t m;
+                                           pthread_mutex_init(&m, nullptr);
+                                           pthread_mutex_lock(&m);
+                                           pthread_mutex_destroy(&m);
+                                         },
+                                         quick(5)),
+                                     weft::FailureKind::Misuse);
+  EXPECT_NE(f.message.find("mutex#1 was destroyed while T0 held it"), std::string::npos) << f.message;
+}
+
+TEST(InterposePthreads, DestroyingAConditionVariableWithAWaiterIsMisuse) {
+  const weft::Failure f = failure_of(
+      weft::explore(
+          [] {
+            static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+            static pthread_cond_t c;
+            static bool waiting;
+            waiting = false;
+            pthread_cond_init(&c, nullptr);
+            pthread_t t;
+            pthread_create(&t, nullptr, [](void*) -> void* {
+              pthread_mutex_lock(&m);
+              waiting = true;
+              pthread_cond_wait(&c, &m);  // releases m and waits in one step
+              pthread_mutex_unlock(&m);
+              return nullptr;
+            }, nullptr);
+            pthread_mutex_lock(&m);
+            while (!waiting) {
+              pthread_mutex_unlock(&m);
+              sched_yield();
+              pthread_mutex_lock(&m);
+            }
+            pthread_cond_destroy(&c);
+            pthread_mutex_unlock(&m);
+            pthread_join(t, nullptr);
+          },
+          quick(200)),
+      weft::FailureKind::Misuse);
+  EXPECT_NE(f.message.find("was destroyed while T1 waited on it"), std::string::npos) << f.message;
+}
+
+TEST(InterposePthreads, DetachedThreadsNeedNoJoinAndRunToTheirEnd) {
+  const weft::Report r = weft::explore(
+      [] {
+        static std::atomic<int> ran;
+        ran = 0;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_t a, b;
+        pthread_create(&a, &attr, [](void*) -> void* { ++ran; return nullptr; }, nullptr);
+        pthread_create(&b, nullptr, [](void*) -> void* { ++ran; return nullptr; }, nullptr);
+        pthread_detach(b);
+        pthread_attr_destroy(&attr);
+        pthread_join(b, nullptr);
+      },
+      quick(50));
+  // Joining the detached thread is Misuse: the first execution reports it.
+  const weft::Failure f = failure_of(r, weft::FailureKind::Misuse);
+  EXPECT_NE(f.message.find("which was detached"), std::string::npos) << f.message;
+  const weft::Report clean = weft::explore(
+      [] {
+        std::thread([] {}).detach();
+        std::thread([] {}).detach();
+      },
+      quick(50));
+  EXPECT_TRUE(clean.ok()) << clean;
+}
+
+TEST(InterposePthreads, AThreadThatIsNeverJoinedIsALeak) {
+  const weft::Failure f = failure_of(weft::explore(
+                                         [] {
+                                           pthread_t t;
+                                           pthread_create(&t, nullptr, twice, nullptr);
+                                         },
+                                         quick(5)),
+                                     weft::FailureKind::Misuse);
+  EXPECT_NE(f.message.find("never joined or detached"), std::string::npos) << f.message;
+}
+
+TEST(InterposePthreads, AnExceptionLeavingAStdThreadIsReportedNotFatal) {
+  const weft::Failure f = failure_of(weft::explore(
+                                         [] {
+                                           std::thread t([] { throw std::runtime_error("worker failed"); });
+                                           t.join();
+                                         },
+                                         quick(5)),
+                                     weft::FailureKind::UncaughtException);
+  EXPECT_NE(f.message.find("worker failed"), std::string::npos) << f.message;
+}
+
+TEST(InterposePthreads, PthreadExitFromTheBodyEndsItWhileOthersRunOn) {
+  static std::atomic<int> ran;
+  ran = 0;
+  const weft::Report r = weft::explore(
+      [] {
+        pthread_t t;
+        pthread_create(&t, nullptr, [](void*) -> void* { ++ran; return nullptr; }, nullptr);
+        pthread_detach(t);
+        pthread_exit(nullptr);
+      },
+      quick(20));
+  EXPECT_TRUE(r.ok()) << r;
+  EXPECT_EQ(ran.load(), 20);
+}
+
+TEST(InterposePthreads, SignalsAndCancellationOfWeftThreadsAreMisuse) {
+  const weft::Failure f = failure_of(weft::explore(
+                                         [] {
+                                           pthread_t t;
+                                           pthread_create(&t, nullptr, twice, nullptr);
+                                           WEFT_ASSERT(pthread_kill(t, 0) == 0 || pthread_kill(t, 0) == ESRCH);
+                                           pthread_cancel(t);
+                                           pthread_join(t, nullptr);
+                                         },
+                                         quick(5)),
+                                     weft::FailureKind::Misuse);
+  EXPECT_NE(f.message.find("weft does not support pthread_cancel"), std::string::npos) << f.message;
+}
+
+TEST(InterposePthreads, UnsupportedFutexOperationsAreMisuse) {
+  const weft::Failure f = failure_of(weft::explore(
+                                         [] {
+                                           static int word = 0;
+                                           syscall(SYS_futex, &word, FUTEX_CMP_REQUEUE_PRIVATE, 1, nullptr, &word, 0);
+                                         },
+                                         quick(5)),
+                                     weft::FailureKind::Misuse);
+  EXPECT_NE(f.message.find("which weft does not support"), std::string::npos) << f.message;
+}
+
+TEST(InterposePthreads, ThreadNamesOfWeftThreads) {
+  const weft::Report r = weft::explore(
+      [] {
+        char name[32] = {};
+        WEFT_ASSERT(pthread_setname_np(pthread_self(), "ignored") == 0);
+        WEFT_ASSERT(pthread_getname_np(pthread_self(), name, sizeof name) == 0);
+        WEFT_ASSERT(std::string(name) == "weft T0");
+        std::thread t([] {});
+        t.join();
+      },
+      quick(5));
+  EXPECT_TRUE(r.ok()) << r;
 }
 
 }  // namespace

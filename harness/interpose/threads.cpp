@@ -1,4 +1,4 @@
-// pthread_create, join, detach, exit, self, equal and the few functions
+// pthread_create, join, detach, exit, self and the few functions
 // that take a thread's handle: weft threads under weft's scheduler.
 
 #include <dlfcn.h>
@@ -207,7 +207,7 @@ pthread_t pthread_self() noexcept {
   return static_cast<pthread_t>(thrd_current());
 }
 
-int pthread_equal(pthread_t a, pthread_t b) noexcept { return a == b; }
+// pthread_equal needs no twin: glibc's compares the handles, weft's too.
 
 int pthread_kill(pthread_t thread, int signal) noexcept {
   if (!is_weft_handle(thread)) return real_kill(thread, signal);
