@@ -270,6 +270,29 @@ TEST(InterposeSync, TimedMutexAndConditionWaitTimeOutInVirtualTime) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s) << "virtual time does not pass for real";
 }
 
+TEST(InterposeSync, ConditionVariableAnyAndRecursiveTimedMutex) {
+  expect_ok(weft::explore(
+                [] {
+                  std::recursive_timed_mutex m;
+                  std::condition_variable_any cv;
+                  bool ready = false;
+                  std::thread waiter([&] {
+                    std::unique_lock<std::recursive_timed_mutex> lock(m);
+                    cv.wait(lock, [&] { return ready; });
+                  });
+                  {
+                    std::unique_lock<std::recursive_timed_mutex> lock(m, std::defer_lock);
+                    if (!lock.try_lock_for(1s)) lock.lock();  // a timed wait that may time out
+                    std::lock_guard<std::recursive_timed_mutex> again(m);
+                    ready = true;
+                  }
+                  cv.notify_all();
+                  waiter.join();
+                },
+                quick()),
+            500);
+}
+
 TEST(InterposeSync, SleepsAndClocksAreVirtualAndDeterministic) {
   std::vector<long> seen;
   const weft::Report r = weft::explore(

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/single_threaded.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -465,6 +466,43 @@ TEST(InterposePthreads, ThreadNamesOfWeftThreads) {
         t.join();
       },
       quick(5));
+  EXPECT_TRUE(r.ok()) << r;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(InterposeThreadState, ExceptionStateIsPerThread) {
+  const weft::Report r = weft::explore(
+      [] {
+        std::mutex m;
+        auto rethrow_after_a_switch = [&](int mine) {
+          try {
+            throw mine;
+          } catch (int) {
+            { std::lock_guard<std::mutex> hold(m); }  // a scheduling point inside the catch block
+            try {
+              throw;  // must rethrow this thread's exception
+            } catch (int again) {
+              WEFT_ASSERT(again == mine, "rethrew another thread's exception");
+            }
+          }
+        };
+        std::thread a(rethrow_after_a_switch, 1), b(rethrow_after_a_switch, 2);
+        a.join();
+        b.join();
+      },
+      quick(500));
+  EXPECT_TRUE(r.ok()) << r;
+}
+
+TEST(InterposeThreadState, LibcSingleThreadedIsClearedForExecutions) {
+  const weft::Report r = weft::explore([] {
+    WEFT_ASSERT(__libc_single_threaded == 0, "libstdc++ would take its single-threaded paths");
+    std::thread t([] {});
+    t.join();
+  }, quick(5));
   EXPECT_TRUE(r.ok()) << r;
 }
 

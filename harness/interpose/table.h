@@ -2,6 +2,21 @@
 // What every interposed function shares: whether weft controls a call, the
 // per-execution table that gives each pthread object its weft twin, and how
 // a call leaves when its execution is ending.
+//
+// The seams for code that builds on weft::interpose (kept stable):
+//   controlling()       the execution that controls a call made now, or null;
+//   deferred(x, op)     runs a weft operation so that it cannot throw Unwind;
+//   leave_if_ending(x)  abandons the calling thread if the execution ends
+//                       (sched::Execution::abandon_thread);
+//   table_of(x)         the execution's twins, by object address.
+// weft::interpose defines (docs/interposition.md has the table):
+// pthread_create, _join, _detach, _exit, _self, _kill, _cancel,
+// _setname_np, _getname_np, _getattr_np; pthread_mutex_*, pthread_spin_*,
+// pthread_cond_*, pthread_rwlock_*, pthread_barrier_*, pthread_once; sem_init,
+// _destroy, _wait, _trywait, _timedwait, _clockwait, _post, _getvalue;
+// clock_gettime, gettimeofday, time, timespec_get, nanosleep,
+// clock_nanosleep, usleep, sleep, sched_yield; syscall. Nothing else (not
+// exit, abort, __assert_fail or main).
 
 #include <pthread.h>
 
