@@ -133,9 +133,12 @@ int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*start)
   ThreadTwin& t = *make_twin<ThreadTwin>(*x, start, arg, of_std_thread);
   deferred(*x, [&] { t.thread = weft::thread([&t] { t.run(); }, kNowhere); });
   if (!t.thread.joinable()) {
-    // The execution is ending: nothing was started, and std::thread would
-    // throw for an error; the thread goes no further.
+    // The execution is ending and nothing was started: the caller is
+    // abandoned (the twin then frees a std::thread's state, which the
+    // abandoned constructor owned), or gets an error, and std::thread's
+    // constructor frees its state itself as it throws.
     leave_if_ending(*x);
+    t.std_thread_state = false;
     return EAGAIN;
   }
   const ThreadId id = t.thread.get_id().number();
