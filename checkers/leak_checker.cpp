@@ -79,7 +79,9 @@ bool ended_with_its_process(const sched::Execution& x, sched::ThreadId t) {
 }  // namespace
 
 void LeakChecker::end(sched::Execution& x) {
-  if (x.failure()) return;
+  // A failed or discarded execution has its own outcome; a stopped one was
+  // ended by the program (exit), which ends threads and releases locks.
+  if (x.outcome() != sched::Outcome::Completed) return;
   for (const Held& h : held_) {
     if (ended_with_its_process(x, h.thread)) continue;
     x.fail(sched::Verdict::Misuse,

@@ -207,6 +207,15 @@ void RaceDetector::on_event(sched::Execution& x, const Event& e) {
     case OpKind::Crash:
     case OpKind::Exit:
     case OpKind::Poll:
+    // Atomic sections (the SV-COMP conventions) exclude each other like one
+    // lock that every section takes: the object of kind None stands for it.
+    case OpKind::AtomicBegin:
+      acquire(t, sync({}).clock);
+      return;
+    case OpKind::AtomicEnd:
+      release(e.thread, t, sync({}).clock);
+      return;
+    case OpKind::Nondet:
     case OpKind::Detach:
     case OpKind::End:
     case OpKind::Yield:

@@ -9,7 +9,8 @@
 // Edges come from the events: spawn (parent -> child), a thread's end ->
 // its join, unlock -> lock of the same mutex (shared_mutex: unlock -> lock
 // and lock_shared; unlock_shared -> lock), semaphore release -> acquire,
-// latch count_down -> wait, barrier arrive -> wait of the same phase, and
+// latch count_down -> wait, barrier arrive -> wait of the same phase, the
+// end of an atomic section -> the begin of the next (SV-COMP), and
 // atomics by memory order (release store or RMW -> acquire load or RMW that
 // reads it; relaxed creates nothing). Condition variables and notifies add
 // nothing by themselves: the mutex does. Message passing: a send (or close)

@@ -103,6 +103,14 @@ void TsanBridge::on_record(sched::Execution&, const Event& e) {
     case OpKind::Close:
       if (sched::is_channel(kind)) on_message(e);
       return;
+    // Atomic sections exclude each other like one lock every section takes.
+    case OpKind::AtomicBegin:
+      acquire(address({}, Role::Exclusive));
+      return;
+    case OpKind::AtomicEnd:
+      release(address({}, Role::Exclusive));
+      return;
+    case OpKind::Nondet:
     case OpKind::Kill:
     case OpKind::Crash:
     case OpKind::Exit:

@@ -1,7 +1,7 @@
 # weft_warnings(target): the warning set weft's own code is held to.
 function(weft_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
-                                           -Wold-style-cast -Wimplicit-fallthrough)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wimplicit-fallthrough
+                                           $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor -Wold-style-cast>)
   # g++ 12 at -O2 and above reports -Wrestrict inside std::string that is not
   # there (GCC bug 105329).
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")

@@ -23,6 +23,7 @@ enum class OpKind : std::uint8_t {
   Read, Write,
   Complete,  // a barrier's phase completed (after its completion function)
   Send, Recv, Close, Kill, Crash, Exit, Poll,
+  Nondet, AtomicBegin, AtomicEnd,
 };
 
 // ValueKind says how to print Event::value.

@@ -59,6 +59,8 @@ struct Execution::ThreadRecord {
   bool unwind_deferred = false;  // inside release_step: no Unwind may be thrown
   ProcessId process = 0;
   bool killed = false;           // its process is ending: unwind at the next scheduling point
+  std::uint32_t atomic_depth = 0;  // nesting of begin_atomic
+  bool halted = false;             // left by halt() without unwinding: never resumed
   bool in_body = false;          // running body.run: abandon_thread may jump out
   std::jmp_buf exit_point;       // where abandon_thread jumps to, in thread_main
 };
@@ -102,6 +104,8 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.unwind_deferred = false;
   t.process = 0;
   t.killed = false;
+  t.atomic_depth = 0;
+  t.halted = false;
   t.in_body = false;
   return t;
 }
@@ -166,7 +170,7 @@ void Execution::thread_main(void* p) {
                        "T" + std::to_string(t.id) + ": destroying its callable threw", t.where);
     }
   }
-  if (!x.failure_) x.record(OpKind::End, {ObjectKind::Thread, t.id}, {});
+  if (!x.failure_ && !x.aborting_) x.record(OpKind::End, {ObjectKind::Thread, t.id}, {});
   t.ended = true;
   --x.processes_[t.process]->live;
 }
@@ -229,6 +233,8 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   thread_count_ = 0;
   current_ = next_ = kNoThread;
   on_fiber_ = aborting_ = false;
+  discarded_ = stopped_ = cut_short_ = abandon_ = false;
+  uncontrolled_ = 0;
   steps_ = 0;
   generation_ = next_generation();
   index_ = index;
@@ -255,7 +261,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
     on_fiber_ = true;
     t.fiber.resume(slots_);
     on_fiber_ = false;
-    if (failure_) break;
+    if (failure_ || aborting_) break;  // a failure, a discard or a halt
     if (!t.ended) {
       current_ = next_;
       continue;
@@ -266,8 +272,8 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
     if (failure_) break;
     current_ = next;
   }
-  if (!failure_) notify_observers();
-  if (failure_) unwind_all();
+  if (!failure_ && !discarded_) notify_observers();
+  if (failure_ || aborting_) unwind_all();
   for (Observer* o : observers_) o->end(*this);
   strategy.end(steps_);
   arena_.reset();
@@ -281,12 +287,29 @@ void Execution::unwind_all() {
   for (std::uint32_t i = thread_count_; i-- > 0;) {
     ThreadRecord& t = *threads_[i];
     if (t.ended) continue;
+    if (abandon_ || t.halted) {
+      abandon(t);
+      continue;
+    }
     current_ = t.id;
     on_fiber_ = true;
     t.fiber.resume(slots_);
     on_fiber_ = false;
+    if (!t.ended) abandon(t);  // it halted while unwinding
   }
   current_ = kNoThread;
+}
+
+void Execution::abandon(ThreadRecord& t) noexcept {
+  t.fiber.abandon(stacks_);
+  // The callable is still owned here; destroy it on the scheduler's stack.
+  if (t.body.destroy) {
+    try {
+      t.body.destroy(t.body.arg);
+    } catch (...) {
+    }
+  }
+  t.ended = true;
 }
 
 inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
@@ -305,6 +328,8 @@ ThreadId Execution::decide(ThreadId current, bool yielding) {
     return current;
   }
   const Time earliest = timed_waiters_ > 0 ? earliest_deadline() : kNever;
+  if (current != kNoThread && threads_[current]->atomic_depth > 0 && runnable(*threads_[current], earliest))
+    return current;
   ThreadId* const out = runnable_.data();
   std::uint32_t n = 0;
   for (std::uint32_t i = 0; i < thread_count_; ++i)
@@ -385,7 +410,10 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
 }
 
 StepResult Execution::release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker) {
-  if (aborting_) return StepResult::Aborted;
+  if (aborting_) {
+    if (abandon_ && on_fiber_) halt();  // suspends for good; never throws
+    return StepResult::Aborted;
+  }
   const UnwindDeferral deferral(*this);
   StepResult r = StepResult::Aborted;
   try {
@@ -399,7 +427,7 @@ StepResult Execution::release_step(OpKind op, ObjectRef object, Location where, 
 void Execution::notify_observers() {
   // Events are shown once complete: the operation that recorded the last
   // one has returned by the time its thread reaches another step.
-  for (; observed_ < events_.size() && !failure_; ++observed_)
+  for (; observed_ < events_.size() && !failure_ && !discarded_; ++observed_)
     for (Observer* o : observers_) o->on_event(*this, events_[observed_]);
 }
 
@@ -422,6 +450,8 @@ bool Execution::may_unwind() const noexcept {
 }
 
 StepResult Execution::abort_point() {
+  // A thread that must not be unwound goes no further at all.
+  if (abandon_ && on_fiber_ && current_ < thread_count_) halt();
   if (may_unwind()) throw Unwind{};
   return StepResult::Aborted;
 }
@@ -457,6 +487,56 @@ std::uint32_t Execution::choose(std::uint32_t bound) {
   return value;
 }
 
+std::uint64_t Execution::choose_bits(unsigned bits) {
+  std::uint64_t value = 0;
+  for (unsigned done = 0; done < bits && done < 64; done += 16) {
+    const unsigned width = std::min(16u, bits - done);
+    value |= std::uint64_t{choose(1u << width)} << done;
+  }
+  return value;
+}
+
+void Execution::begin_atomic() noexcept { ++threads_[current_]->atomic_depth; }
+
+bool Execution::end_atomic() noexcept {
+  std::uint32_t& depth = threads_[current_]->atomic_depth;
+  if (depth == 0) return false;
+  --depth;
+  return true;
+}
+
+void Execution::discard() noexcept {
+  if (failure_ || discarded_ || stopped_) return;
+  discarded_ = true;
+  aborting_ = true;
+}
+
+bool Execution::others_running() const noexcept {
+  for (std::uint32_t i = 0; i < thread_count_; ++i)
+    if (i != current_ && !threads_[i]->ended) return true;
+  return false;
+}
+
+void Execution::halt() {
+  if (!failure_ && !discarded_ && !stopped_) {
+    stopped_ = true;
+    cut_short_ = others_running();
+  }
+  aborting_ = true;
+  ThreadRecord& me = *threads_[current_];
+  if (!abandon_ && may_unwind()) throw Unwind{};
+  me.halted = true;
+  me.fiber.suspend();
+  // unwind_all abandons a halted thread; nothing resumes it.
+  std::abort();
+}
+
+Outcome Execution::outcome() const noexcept {
+  if (failure_) return Outcome::Failed;
+  if (discarded_) return Outcome::Discarded;
+  return stopped_ ? Outcome::Stopped : Outcome::Completed;
+}
+
 ObjectRef Execution::name_object(ObjectKind kind) noexcept {
   return {kind, ++object_counts_[static_cast<unsigned>(kind)]};
 }
@@ -467,7 +547,7 @@ void Execution::fail(Verdict verdict, std::string message, Location where) {
     record_failure(verdict, std::move(message), where);
   }
   aborting_ = true;
-  if (may_unwind()) throw Unwind{};
+  abort_point();
 }
 
 void Execution::fail_later(Verdict verdict, std::string message, Location where) {
@@ -505,11 +585,12 @@ const Stack* Execution::current_stack() const noexcept {
 }
 
 void Execution::crash(std::string message) {
+  discarded_ = false;  // the report is printed whatever the outcome was
   record_failure(Verdict::Crash, std::move(message), current_ < thread_count_ ? threads_[current_]->where : Location{});
 }
 
 void Execution::record_failure(Verdict verdict, std::string message, Location where) {
-  if (failure_) return;
+  if (failure_ || discarded_) return;
   FailureRecord f;
   f.verdict = verdict;
   f.message = std::move(message);

@@ -88,6 +88,14 @@ struct FailureRecord {
   std::vector<ThreadView> threads;
 };
 
+// Outcome says how an execution ended.
+enum class Outcome : std::uint8_t {
+  Completed,  // every thread ended
+  Failed,     // failure() says how
+  Discarded,  // discard(): an assumption of the test did not hold; not a failure
+  Stopped,    // halt(): the program ended it (exit, main returning); see cut_short()
+};
+
 // Config holds the settings that change which choices an execution has.
 struct Config {
   std::uint64_t max_steps = 100000;
@@ -126,13 +134,34 @@ class Execution {
   const std::vector<Event>& events() const noexcept { return events_; }
   std::uint64_t steps() const noexcept { return steps_; }
   const Config& config() const noexcept { return config_; }
+  Outcome outcome() const noexcept;
 
   // active is the execution whose weft thread is running on this OS thread,
   // or null (outside weft, or on the scheduler's own stack).
   static Execution* active() noexcept {
     Execution* x = tls_execution_;
-    return x && x->on_fiber_ ? x : nullptr;
+    return x && x->on_fiber_ && x->uncontrolled_ == 0 ? x : nullptr;
   }
+  // Uncontrolled marks weft's own work done on a weft thread (reading symbol
+  // and line tables, its caches' locks): for its lifetime active() is null,
+  // so what that work calls (pthread functions weft::interpose replaces,
+  // weft's primitives) runs as outside weft and adds no step or event; the
+  // same schedule then gives the same trace whether a cache was warm or
+  // not. Nothing in its scope may block or wait for another weft thread.
+  class Uncontrolled {
+   public:
+    Uncontrolled() noexcept : x_(tls_execution_) {
+      if (x_) ++x_->uncontrolled_;
+    }
+    Uncontrolled(const Uncontrolled&) = delete;
+    Uncontrolled& operator=(const Uncontrolled&) = delete;
+    ~Uncontrolled() {
+      if (x_) --x_->uncontrolled_;
+    }
+
+   private:
+    Execution* x_;
+  };
   // bound is the execution running on this OS thread, on a fiber or not.
   static Execution* bound() noexcept;
 
@@ -239,6 +268,41 @@ class Execution {
   void unwind_if_killed();
   // faults_left counts down the faults this execution may still inject.
   std::uint32_t& faults_left() noexcept { return faults_left_; }
+  // --- Program semantics: C programs and verification benchmarks. ---
+
+  // choose_bits makes a value choice of `bits` (1 to 64) uniform bits,
+  // recorded as choices of at most 16 bits each (Schedule bounds are 32-bit).
+  std::uint64_t choose_bits(unsigned bits);
+  // begin_atomic and end_atomic bracket an atomic section of the running
+  // thread (they nest). While it is in one and runnable, every scheduling
+  // decision keeps it running without asking the strategy, so no choice is
+  // recorded. If it blocks inside, the others run until it is runnable and
+  // picked again; the section goes on from there. end_atomic returns false
+  // outside a section.
+  void begin_atomic() noexcept;
+  bool end_atomic() noexcept;
+  // discard ends the execution without a failure (Outcome::Discarded): an
+  // assumption did not hold, so the execution does not count. It records
+  // only; the caller leaves with halt(). The first outcome counts.
+  void discard() noexcept;
+  // halt ends the execution at the running thread, which never returns from
+  // it. Unless a failure or a discard ended the execution already, it ends
+  // as the program ending (Outcome::Stopped). The thread is unwound (Unwind
+  // is thrown) where it may be, and abandoned otherwise (see
+  // abandon_unfinished).
+  [[noreturn]] void halt();
+  // cut_short: the program ended this execution (Outcome::Stopped) while
+  // other threads had not ended; they ran no further.
+  bool cut_short() const noexcept { return cut_short_; }
+  // abandon_unfinished makes this execution drop, not unwind, the threads
+  // still unfinished at its end: none of their code runs again, as when a C
+  // process ends. For code without unwinding semantics (C frames, noexcept
+  // interposed calls). From then on, where Unwind would be thrown (step,
+  // fail, release_step of an ending execution) the thread halts instead.
+  // Holds until the execution ends.
+  void abandon_unfinished() noexcept { abandon_ = true; }
+  // others_running: has a thread other than the running one not ended?
+  bool others_running() const noexcept;
 
   // --- For the crash handler (runs in a signal handler; may allocate). ---
 
@@ -274,6 +338,7 @@ class Execution {
   void clear_pending(ThreadRecord& t) noexcept;
   ProcessRecord& make_process(ObjectRef ref, std::string name);
   void count_process_step(ThreadRecord& me, Location where);
+  void abandon(ThreadRecord& t) noexcept;
 
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
@@ -302,6 +367,11 @@ class Execution {
   std::vector<std::unique_ptr<ProcessRecord>> processes_;  // kept across executions for reuse
   std::uint32_t process_count_ = 0;                        // processes of this execution
   std::uint32_t faults_left_ = 0;
+  bool discarded_ = false;           // discard() ended this execution
+  bool stopped_ = false;             // halt() ended it as the program ending
+  bool cut_short_ = false;           // ... while other threads had not ended
+  bool abandon_ = false;             // abandon_unfinished() was called
+  std::uint32_t uncontrolled_ = 0;   // Uncontrolled scopes open: active() is null
   void* extension_ = nullptr;
 };
 

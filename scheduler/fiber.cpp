@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <memory>
 #include <string>
+#include <new>
 #include <utility>
 
 #include "scheduler/tsan.h"
@@ -17,6 +18,7 @@
 #endif
 
 #if WEFT_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define WEFT_NO_ASAN __attribute__((no_sanitize_address))
 #else
@@ -96,6 +98,29 @@ void Fiber::retire(StackPool& stacks, const ThreadLocalSlots& slots) {
   live_ = false;
   tsan::destroy_fiber(tsan_fiber_);
   tsan_fiber_ = nullptr;
+  stacks.release(stack_);
+}
+
+void Fiber::abandon(StackPool& stacks) noexcept {
+  if (!live_) return;
+  // Destroying the continuation would unwind the fiber (Boost.Context
+  // throws forced_unwind through it): move it into storage that is never
+  // destroyed instead. Its control record lives on the stack, which the
+  // next fiber started there overwrites.
+  alignas(boost::context::fiber) unsigned char dropped[sizeof(boost::context::fiber)];
+  ::new (static_cast<void*>(dropped)) boost::context::fiber(std::move(self_));
+#if WEFT_ASAN
+  // The dropped frames' redzones stay poisoned until a later frame covers
+  // them; clear them as a return would have.
+  __asan_unpoison_memory_region(stack_.base + stack_.guard, stack_.usable());
+#endif
+  live_ = false;
+  fake_stack_ = nullptr;
+  // TSan's context keeps the dropped frames on its shadow stack: the next
+  // start() makes a new one (the execution's end resets TSan's memory).
+  tsan::destroy_fiber(tsan_fiber_);
+  tsan_fiber_ = nullptr;
+  unseen_depth_ = 0;
   stacks.release(stack_);
 }
 

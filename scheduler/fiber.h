@@ -63,6 +63,11 @@ class Fiber {
   void resume(const ThreadLocalSlots& slots);
   // suspend switches from inside the fiber back to the scheduler.
   void suspend() { suspend(false); }
+  // abandon drops a suspended fiber without running any more of it: no
+  // destructor, no unwinding (C frames of a program cannot be unwound, and
+  // in C an ending process runs nothing more of its other threads). Its
+  // stack goes back to `stacks` and the next start() begins afresh.
+  void abandon(StackPool& stacks) noexcept;
 
   const Stack& stack() const noexcept { return stack_; }
 

@@ -70,6 +70,9 @@ const char* verb(OpKind op) noexcept {
     case OpKind::Crash: return "crash";
     case OpKind::Exit: return "exit";
     case OpKind::Poll: return "poll";
+    case OpKind::Nondet: return "nondet";
+    case OpKind::AtomicBegin: return "atomic_begin";
+    case OpKind::AtomicEnd: return "atomic_end";
   }
   return "op";
 }

@@ -47,6 +47,12 @@ Report replay_error(std::string message) {
   return r;
 }
 
+// count_outcome adds an execution that did not fail to the report's tallies.
+void count_outcome(const sched::Execution& execution, Report& report) {
+  if (execution.outcome() == sched::Outcome::Discarded) ++report.discarded;
+  if (execution.outcome() == sched::Outcome::Stopped && execution.cut_short()) ++report.stopped;
+}
+
 // kConfirmBudget bounds the executions spent confirming a lock-order cycle.
 constexpr std::uint64_t kConfirmBudget = 2000;
 // kMaxSteers bounds the steered decisions of one confirming execution.
@@ -84,6 +90,7 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::LockOrde
   for (std::uint64_t i = first; i < first + budget; ++i) {
     execution.run(steer, config, i, body_of(body));
     report.executions = i + 1;
+    count_outcome(execution, report);
     const sched::FailureRecord* found = execution.failure();
     if (found && found->verdict == sched::Verdict::Deadlock) {
       Failure f = detail::build_failure(execution, i, options.trace_steps());
@@ -144,6 +151,18 @@ Failure nothing_controlled(std::uint64_t executions) {
   return f;
 }
 
+// all_discarded is the failure of an exploration in which every execution
+// was discarded by a failed assumption: nothing after the assumptions ran.
+Failure all_discarded(std::uint64_t executions) {
+  Failure f;
+  f.kind = FailureKind::Misuse;
+  f.message = "every one of the " + std::to_string(executions) +
+              " executions was discarded by a failed assumption (__VERIFIER_assume), so weft checked nothing "
+              "after it: no choice of values and threads it made satisfied the assumptions";
+  f.execution = executions;
+  return f;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
@@ -181,7 +200,12 @@ Report explore(const std::function<void()>& body, const Options& options) {
       report.failure = detail::build_failure(execution, i, options.trace_steps());
       return report;
     }
+    count_outcome(execution, report);
     controlled = controlled || execution.steps() > 0 || execution.schedule().choices() > 0;
+  }
+  if (report.discarded == report.executions && report.executions > 0) {
+    report.failure = all_discarded(report.executions);
+    return report;
   }
   if (!controlled && report.executions > 0) {
     report.failure = nothing_controlled(report.executions);
@@ -226,7 +250,10 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   const std::string expected = "the token recorded " + describe(token.verdict, token.step);
   const char* hint = "\nwas the test, or the code it runs, changed since the token was printed?";
   if (!found) {
-    report = replay_error(expected + ", but the replay finished without failing after " +
+    const char* how = execution.outcome() == sched::Outcome::Discarded
+                          ? ", but an assumption (__VERIFIER_assume) discarded the replay after "
+                          : ", but the replay finished without failing after ";
+    report = replay_error(expected + how +
                           std::to_string(execution.steps()) + " steps, having used " + std::to_string(strategy.taken()) +
                           " of the token's " + std::to_string(token.schedule.choices()) + " choices" + hint);
     report.executions = 1;

@@ -16,6 +16,10 @@ namespace weft {
 struct Report {
   std::optional<Failure> failure;  // the first failure found, if any
   std::uint64_t executions = 0;    // executions run, including the failing one
+  std::uint64_t discarded = 0;     // of those, ended by a failed assumption (__VERIFIER_assume):
+                                   // they count as run but checked nothing after it
+  std::uint64_t stopped = 0;       // of those, ended by the program (exit, main returning)
+                                   // while other threads still ran: see docs/c-programs.md
 
   bool ok() const noexcept { return !failure.has_value(); }
 };

@@ -1,0 +1,62 @@
+#pragma once
+// ProgramImage: a C or C++ program built as its own shared object, loaded
+// once, whose writable data (.data, .bss: its global and static variables)
+// is put back to its state after loading before every execution.
+//
+// Why a shared object: its writable PT_LOAD segment holds exactly the
+// program's globals, apart from weft's (which live in the executable and
+// must keep their state across executions), so restoring that segment gives
+// every execution a fresh program without reloading it. The part of the
+// segment that is read-only after relocation (PT_GNU_RELRO: the GOT,
+// vtables, .data.rel.ro) needs no restoring and cannot be written.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace weft::program {
+
+// copy_bytes is memcpy that AddressSanitizer does not check: it poisons the
+// redzones it puts between a module's globals, and the snapshot reads them
+// and the restore writes them back as they were. The accesses are volatile,
+// so the compiler does not turn the loop back into a (checked) memcpy call;
+// by words where `to` and `from` are equally aligned, else by bytes.
+__attribute__((no_sanitize("address"))) void copy_bytes(char* to, const char* from, std::size_t n) noexcept;
+
+class ProgramImage {
+ public:
+  // MainFunction is the program's main; a main taking fewer parameters is
+  // called the same way, as C allows.
+  using MainFunction = int (*)(int, char**, char**);
+
+  // load opens the shared object at `path` (its constructors run now, once)
+  // and snapshots its writable data. On failure it returns null and sets
+  // `error` to a sentence saying why (no such file, undefined symbol, no
+  // main, ...).
+  static std::unique_ptr<ProgramImage> load(const std::string& path, std::string& error);
+  ProgramImage(const ProgramImage&) = delete;
+  ProgramImage& operator=(const ProgramImage&) = delete;
+  ~ProgramImage();  // keeps the object loaded: see the .cpp
+
+  MainFunction main_function() const noexcept { return main_; }
+  // reset puts every writable byte of the program back to its snapshot.
+  void reset() noexcept;
+  // data_bytes is how many bytes reset() copies.
+  std::size_t data_bytes() const noexcept;
+
+ private:
+  struct Segment {
+    char* at;
+    std::size_t size;
+    std::vector<char> storage;  // holds the snapshot
+    char* snapshot;             // the segment's bytes after loading, within storage
+  };
+  ProgramImage() = default;
+
+  void* handle_ = nullptr;
+  MainFunction main_ = nullptr;
+  std::vector<Segment> segments_;
+};
+
+}  // namespace weft::program

@@ -1,0 +1,195 @@
+// run_program: the driver of a program test.
+
+#include "weft/program.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include "program_exit.h"
+#include "program_image.h"
+#include "scheduler/execution.h"
+#include "weft/explore.h"
+#include "weft/verifier.h"
+
+extern "C" char** environ;
+// The -finstrument-functions hooks of weft::verifier (atomic_functions.cpp).
+extern "C" void __cyg_profile_func_enter(void* function, void* call_site);
+// The ThreadSanitizer instrumentation's entry points (accesses.cpp).
+extern "C" void __tsan_read4(void* address);
+
+namespace weft::program {
+
+namespace {
+
+// kLinked names the C entry points a program's shared object may call and
+// that only the executable defines. Taking their addresses here makes the
+// linker pull them out of weft's static libraries into every driver, which
+// exports them (-rdynamic) to the program.
+[[gnu::used]] void (*const kLinked[])() = {
+    reinterpret_cast<void (*)()>(&::exit),
+    reinterpret_cast<void (*)()>(&::abort),
+    reinterpret_cast<void (*)()>(&::__assert_fail),
+    reinterpret_cast<void (*)()>(&::__VERIFIER_assume),
+    reinterpret_cast<void (*)()>(&::__VERIFIER_nondet_int),
+    reinterpret_cast<void (*)()>(&::__VERIFIER_atomic_begin),
+    reinterpret_cast<void (*)()>(&::__cyg_profile_func_enter),
+    reinterpret_cast<void (*)()>(&::reach_error),
+    reinterpret_cast<void (*)()>(&::__tsan_read4),
+};
+
+std::optional<FailureKind> kind_named(const std::string& name) {
+  for (unsigned k = 0;; ++k) {
+    const auto kind = static_cast<FailureKind>(k);
+    const std::string_view text = to_string(kind);
+    if (text == "Unknown") return std::nullopt;
+    if (text == name) return kind;
+  }
+}
+
+std::string executable_path() {
+  char buffer[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string("./program-test");
+}
+
+// HiddenOutput points file descriptor 1 at /dev/null for its lifetime, so
+// that thousands of executions do not print the program's output.
+class HiddenOutput {
+ public:
+  explicit HiddenOutput(bool hide) {
+    if (!hide) return;
+    std::fflush(stdout);
+    saved_ = ::dup(STDOUT_FILENO);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ < 0 || null < 0 || ::dup2(null, STDOUT_FILENO) < 0) saved_ = -1;
+    if (null >= 0) ::close(null);
+  }
+  HiddenOutput(const HiddenOutput&) = delete;
+  HiddenOutput& operator=(const HiddenOutput&) = delete;
+  ~HiddenOutput() {
+    if (saved_ < 0) return;
+    std::fflush(stdout);
+    ::dup2(saved_, STDOUT_FILENO);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_ = -1;
+};
+
+// Arguments is the program's argv, rebuilt before each execution (a program
+// may write to its arguments) in storage that outlives the execution's
+// stacks, which are dropped when the program exits.
+class Arguments {
+ public:
+  explicit Arguments(std::vector<std::string> texts) : texts_(std::move(texts)) {}
+  char** fresh() {
+    copies_ = texts_;
+    pointers_.clear();
+    for (std::string& s : copies_) pointers_.push_back(s.data());
+    pointers_.push_back(nullptr);
+    return pointers_.data();
+  }
+  int count() const noexcept { return static_cast<int>(texts_.size()); }
+
+ private:
+  std::vector<std::string> texts_;
+  std::vector<std::string> copies_;
+  std::vector<char*> pointers_;
+};
+
+// run_main is one execution's thread 0: the program from a fresh state.
+void run_main(ProgramImage& image, Arguments& arguments) {
+  sched::Execution& x = *sched::Execution::active();
+  x.abandon_unfinished();  // C frames cannot be unwound: see program_exit.cpp
+  image.reset();
+  // State the C library keeps for the program, reset as a new process has it.
+  errno = 0;
+  std::srand(1);
+  optind = 1;
+  char** argv = arguments.fresh();
+  const int status = image.main_function()(arguments.count(), argv, environ);
+  // Returning from main is exit(status): the process ends there, with the
+  // threads that still run, and what C leaves to the end of a process
+  // (threads never joined, locks still held) is no failure.
+  end_program(x, status, nullptr, nullptr);
+}
+
+void print_notes(const Report& report) {
+  if (report.stopped > 0)
+    std::cout << "note: in " << report.stopped << " of " << report.executions
+              << " executions the program ended (exit, or main returning) while other threads still ran;\n"
+                 "      as in a real process they ran no further, and weft checked them up to that point\n";
+  if (report.discarded > 0)
+    std::cout << "note: " << report.discarded << " of " << report.executions
+              << " executions were discarded by __VERIFIER_assume\n";
+}
+
+}  // namespace
+
+int run_program(const ProgramTest& test, int argc, char** argv) {
+  const std::string who = "weft: " + test.name + ": ";
+  std::optional<FailureKind> expected;
+  if (!test.expect.empty() && !(expected = kind_named(test.expect))) {
+    std::cerr << who << "EXPECT " << test.expect << " is not a weft::FailureKind name\n";
+    return 2;
+  }
+  Options options;
+  try {
+    options = test.options.from_environment();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << who << e.what() << '\n';
+    return 2;
+  }
+  std::string error;
+  const std::unique_ptr<ProgramImage> image = ProgramImage::load(test.library, error);
+  if (!image) {
+    std::cerr << who << error << '\n';
+    return 2;
+  }
+  std::vector<std::string> texts{test.name};
+  texts.insert(texts.end(), test.arguments.begin(), test.arguments.end());
+  for (int i = 1; i < argc; ++i) texts.emplace_back(argv[i]);
+  Arguments arguments(std::move(texts));
+  const auto body = [&] { run_main(*image, arguments); };
+
+  const char* token = std::getenv("WEFT_REPLAY");
+  const bool replaying = token && *token;
+  const char* show = std::getenv("WEFT_PROGRAM_OUTPUT");
+  Report report;
+  {
+    const HiddenOutput hidden(!replaying && !(show && *show == '1'));
+    report = replaying ? replay(token, body, options) : explore(body, options);
+  }
+
+  if (report.ok()) {
+    std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
+              << ", strategy " << options.strategy().to_string() << ")\n";
+    print_notes(report);
+    if (!expected) return 0;
+    std::cout << who << "expected " << to_string(*expected) << ", but found no failure\n";
+    return 1;
+  }
+  const Failure& f = *report.failure;
+  std::cout << f.to_string();
+  if (!f.token.empty()) std::cout << "to replay it:\n  WEFT_REPLAY=" << f.token << ' ' << executable_path() << '\n';
+  if (!replaying) print_notes(report);
+  if (expected && f.kind == *expected) {
+    std::cout << who << (replaying ? "replayed" : "found") << " the expected " << to_string(f.kind) << '\n';
+    return 0;
+  }
+  std::cout << who << (expected ? "expected " + std::string(to_string(*expected)) : std::string("expected no failure"))
+            << ", but " << (replaying ? "the replay" : "the exploration") << " found " << to_string(f.kind) << '\n';
+  return 1;
+}
+
+}  // namespace weft::program

@@ -1,0 +1,147 @@
+// program_test: drivers of C programs built by weft_add_program_test, run as
+// a user runs them: their exit status and output, the report of a failure,
+// and its replay in a new process from the printed token. The C samples
+// (samples/c) are among them: each bug found with its kind and replayed to
+// the identical report, each fixed twin clean.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "driver_run.h"
+
+namespace {
+
+using weft::samples::DriverRun;
+
+DriverRun run_program(const std::string& name, const std::string& environment = "") {
+  return weft::samples::run_driver(WEFT_PROGRAMS "/program_" + name, environment);
+}
+
+TEST(Program, GlobalsAreFreshInEveryExecution) {
+  const DriverRun r = run_program("fresh_globals");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(r.has("no failure in 200 executions")) << r.output;
+}
+
+struct Expected {
+  const char* driver;  // path
+  const char* kind;
+  const char* message;
+};
+
+std::string NameOf(const ::testing::TestParamInfo<Expected>& e) {
+  const std::string path = e.param.driver;
+  return path.substr(path.rfind('/') + 1);
+}
+
+class ProgramFailure : public ::testing::TestWithParam<Expected> {};
+
+TEST_P(ProgramFailure, IsFoundWithItsKindAndReplaysInANewProcess) {
+  const Expected& e = GetParam();
+  const DriverRun found = weft::samples::run_driver(e.driver, "WEFT_TRACE_STEPS=0");
+  EXPECT_EQ(found.status, 0) << found.output;
+  EXPECT_TRUE(found.has(std::string("weft: ") + e.kind + " in execution")) << found.output;
+  EXPECT_TRUE(found.has(e.message)) << found.output;
+  EXPECT_TRUE(found.has("found the expected")) << found.output;
+  const std::string token = found.token();
+  ASSERT_FALSE(token.empty()) << found.output;
+  EXPECT_TRUE(found.has("WEFT_REPLAY=" + token + " /")) << found.output;
+
+  const DriverRun replayed = weft::samples::run_driver(e.driver, "WEFT_TRACE_STEPS=0 WEFT_REPLAY=" + token);
+  EXPECT_EQ(replayed.status, 0) << replayed.output;
+  EXPECT_TRUE(replayed.has("replayed the expected")) << replayed.output;
+  EXPECT_EQ(replayed.report(), found.report());
+}
+
+#define PROGRAM(name) WEFT_PROGRAMS "/program_" name
+#define C_SAMPLE(name) WEFT_C_SAMPLES "/c_" name
+
+INSTANTIATE_TEST_SUITE_P(
+    Programs, ProgramFailure,
+    ::testing::Values(Expected{PROGRAM("nondet_reach_error"), "AssertionFailed", "reach_error() was called from main"},
+                      Expected{PROGRAM("reach_error_declared"), "AssertionFailed", "reach_error() was called from main"},
+                      Expected{PROGRAM("exit_status"), "AssertionFailed", "T0 called exit(3) from finish"},
+                      Expected{PROGRAM("main_returns_failure"), "AssertionFailed", "main returned 1"},
+                      Expected{PROGRAM("abort"), "Crash", "T0 called abort() from main"}),
+    NameOf);
+
+INSTANTIATE_TEST_SUITE_P(
+    CSamples, ProgramFailure,
+    ::testing::Values(
+        Expected{C_SAMPLE("bank_account"), "DataRace", "data race on var#"},
+        Expected{C_SAMPLE("bank_account_outcome"), "AssertionFailed", "assert(account.balance == 170) failed in "},
+        Expected{C_SAMPLE("lock_order_deadlock"), "Deadlock", "deadlock"},
+        Expected{C_SAMPLE("producer_consumer_if"), "AssertionFailed", "assert(count > 0) failed in "},
+        Expected{C_SAMPLE("work_queue_lost_signal"), "Deadlock", "deadlock"},
+        Expected{C_SAMPLE("svcomp_atomic_counter_false"), "AssertionFailed", "reach_error() was called from main"}),
+    NameOf);
+
+class FixedTwin : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(FixedTwin, HasNoFailure) {
+  const DriverRun r = weft::samples::run_driver(GetParam());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(r.has("no failure in 2000 executions")) << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(CSamples, FixedTwin,
+                         ::testing::Values(C_SAMPLE("bank_account_fixed"), C_SAMPLE("lock_order_deadlock_fixed"),
+                                           C_SAMPLE("producer_consumer_if_fixed"),
+                                           C_SAMPLE("work_queue_lost_signal_fixed"),
+                                           C_SAMPLE("svcomp_atomic_counter_true"),
+                                           C_SAMPLE("svcomp_unjoined_publication")),
+                         [](const ::testing::TestParamInfo<const char*>& p) {
+                           const std::string path = p.param;
+                           return path.substr(path.rfind('/') + 1);
+                         });
+
+TEST(Program, MainReturningWhileThreadsRunIsNotedNotFailed) {
+  const DriverRun r = weft::samples::run_driver(C_SAMPLE("svcomp_unjoined_publication"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(r.has("executions the program ended (exit, or main returning) while other threads still ran"))
+      << r.output;
+}
+
+TEST(Program, ArgumentsReachMain) {
+  // main_returns_failure fails only with two arguments (ARGS first second).
+  const DriverRun r = run_program("main_returns_failure", "WEFT_ITERATIONS=50");
+  EXPECT_TRUE(r.has("main returned 1")) << r.output;
+}
+
+TEST(Program, AnExplorationThatChecksNothingFails) {
+  const DriverRun r = run_program("assume_never", "WEFT_ITERATIONS=20");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(r.has("weft: Misuse")) << r.output;
+  EXPECT_TRUE(r.has("every one of the 20 executions was discarded by a failed assumption")) << r.output;
+}
+
+TEST(Program, AProgramThatCannotLoadSaysWhy) {
+  const DriverRun r = run_program("missing_symbol");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(r.has("cannot load the program")) << r.output;
+  EXPECT_TRUE(r.has("undefined symbol: no_such_function")) << r.output;
+}
+
+TEST(Program, ABadEnvironmentValueSaysWhich) {
+  const DriverRun r = run_program("fresh_globals", "WEFT_ITERATIONS=many");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(r.has("WEFT_ITERATIONS")) << r.output;
+}
+
+TEST(Program, AnUnexpectedOutcomeFailsTheDriver) {
+  // Replaying a token of another program: the schedule does not fit.
+  const DriverRun found = run_program("abort");
+  const DriverRun r = run_program("exit_status", "WEFT_REPLAY=" + found.token());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(r.has("but the replay found")) << r.output;
+}
+
+TEST(Program, OutputIsHiddenWhileExploringAndShownWhileReplaying) {
+  const DriverRun found = weft::samples::run_driver(C_SAMPLE("bank_account_outcome"));
+  EXPECT_FALSE(found.has("balance: ")) << found.output;
+  const DriverRun replayed = weft::samples::run_driver(C_SAMPLE("bank_account_outcome"), "WEFT_REPLAY=" + found.token());
+  EXPECT_TRUE(replayed.has("balance: 1")) << replayed.output;  // 120 or 150: one deposit was lost
+}
+
+}  // namespace
