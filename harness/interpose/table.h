@@ -48,6 +48,22 @@ inline Execution* controlling() noexcept {
   return x;
 }
 
+// from_runtime says whether `caller` (a return address) is in the C++
+// runtime's own machinery: the unwinder (libgcc_s), which takes a lock of
+// its own for its frame tables while an exception or pthread_exit unwinds,
+// and more often the first time in a process than later. That lock is not
+// the program's synchronization, and controlling it would make a schedule
+// depend on what earlier executions unwound, so replays in a new process
+// would diverge: such calls go to the real function.
+bool from_runtime(const void* caller) noexcept;
+
+// controlling(caller) is controlling() for the functions the runtime calls
+// (mutexes, once), given their caller's return address.
+inline Execution* controlling(const void* caller) noexcept {
+  Execution* x = controlling();
+  return x && from_runtime(caller) ? nullptr : x;
+}
+
 // leave_if_ending is called after a weft operation made under an
 // UnwindDeferral, by an interposed function that waits or acquires. When
 // the execution is ending, the operation did not take place and the thread
