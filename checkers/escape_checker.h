@@ -21,6 +21,7 @@ namespace weft::checkers {
 class EscapeChecker final : public sched::Observer {
  public:
   void begin(sched::Execution& execution) override;
+  bool wants_events() const override { return watching_; }
   void on_event(sched::Execution& execution, const sched::Event& event) override;
   void end(sched::Execution& execution) override;
 

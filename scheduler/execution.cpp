@@ -254,7 +254,11 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   // learnt in the previous one (clocks, reported addresses) carries over.
   tsan::forget_everything();
   strategy.begin(index);
-  for (Observer* o : observers_) o->begin(*this);
+  listening_.clear();
+  for (Observer* o : observers_) {
+    o->begin(*this);
+    if (o->wants_events()) listening_.push_back(o);
+  }
   current_ = spawn(body);
   for (;;) {
     ThreadRecord& t = *threads_[current_];
@@ -314,8 +318,8 @@ void Execution::abandon(ThreadRecord& t) noexcept {
 
 inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
   if (t.ended) return false;
-  if (t.killed) return true;  // it unwinds, whatever it waited for
   if (!t.blocker.ready || t.blocker.ready(t.blocker.state, t.id)) return true;
+  if (t.killed) return true;  // it unwinds, whatever it waited for
   return t.deadline != kNever && (t.deadline <= now_ || t.deadline == earliest_due);
 }
 
@@ -372,7 +376,7 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
                            bool yielding) {
   const tsan::Unseen unseen;
   ThreadRecord& me = *threads_[current_];
-  if (observed_ < events_.size() && !observers_.empty()) notify_observers();
+  if (observed_ < events_.size() && !listening_.empty()) notify_observers();
   if (aborting_) return abort_point();
   if (me.process != 0) count_process_step(me, where);
   if (me.killed && may_unwind()) throw Unwind{};
@@ -428,7 +432,7 @@ void Execution::notify_observers() {
   // Events are shown once complete: the operation that recorded the last
   // one has returned by the time its thread reaches another step.
   for (; observed_ < events_.size() && !failure_ && !discarded_; ++observed_)
-    for (Observer* o : observers_) o->on_event(*this, events_[observed_]);
+    for (Observer* o : listening_) o->on_event(*this, events_[observed_]);
 }
 
 void Execution::clear_pending(ThreadRecord& t) noexcept {

@@ -357,6 +357,7 @@ class Execution {
   std::vector<ThreadId> runnable_;   // scratch for decide(), one slot per thread record
   std::vector<Event> events_;
   std::vector<Observer*> observers_;
+  std::vector<Observer*> listening_;  // those of observers_ that want this execution's events
   std::vector<Tap*> taps_;
   std::size_t observed_ = 0;         // events_[0, observed_) were shown to the observers
   Schedule schedule_;

@@ -17,6 +17,10 @@ class Observer {
   virtual ~Observer() = default;
   // begin is called before an execution's first event.
   virtual void begin(Execution& execution) { (void)execution; }
+  // wants_events, asked after begin(), says whether on_event is to be
+  // called in this execution: an observer that samples executions saves
+  // the call per event in the others (end() is called regardless).
+  virtual bool wants_events() const { return true; }
   // on_event is called for each event, in order.
   virtual void on_event(Execution& execution, const Event& event) = 0;
   // end is called after the execution's last event; it may still fail the

@@ -64,6 +64,8 @@ class InterpositionObserver final : public sched::Observer {
     writers_.clear();
   }
 
+  bool wants_events() const override { return watching_; }
+
   void on_event(sched::Execution& x, const sched::Event&) override {
     if (!watching_ || std::memcmp(seen_.data(), block_.data, block_.size) == 0) return;
     // What changed was written since the last event, by the thread that

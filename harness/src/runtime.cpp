@@ -137,7 +137,9 @@ void var_point(Slot& slot, bool write, source_location where) {
   const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
     auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
-    if (shared_across_processes(*x, s, write, where)) return;
+    // Once a var has its first user, only an execution with processes can
+    // share it wrongly.
+    if ((!s.touched || x->process_count() > 1) && shared_across_processes(*x, s, write, where)) return;
     x->step(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
   }
 }
