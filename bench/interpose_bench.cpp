@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "result.h"
+#include "workloads.h"
 
 namespace {
 
@@ -43,16 +44,7 @@ void body() {
 }
 
 bench::Measurement run(void (*b)(), std::uint64_t executions) {
-  const auto options =
-      weft::Options{}.strategy(weft::Strategy::random()).iterations(executions).seed(1).race_detection(false).lock_order(false);
-  const auto start = std::chrono::steady_clock::now();
-  const weft::Report report = weft::explore(b, options);
-  const double seconds = bench::seconds_since(start);
-  if (!report.ok()) {
-    std::cerr << "bench_interpose: a workload failed, which it must not:\n" << report << '\n';
-    std::exit(1);
-  }
-  return {report.executions, seconds};
+  return bench::timed_explore("bench_interpose", b, bench::random_options(executions, false));
 }
 
 struct Workload {

@@ -19,6 +19,7 @@
 #include <iostream>
 
 #include "result.h"
+#include "workloads.h"
 
 namespace {
 
@@ -55,20 +56,7 @@ void queue_pipeline() {
 }
 
 bench::Measurement run(void (*body)(), std::uint64_t iterations, bool checkers) {
-  const auto options = weft::Options{}
-                           .strategy(weft::Strategy::random())
-                           .iterations(iterations)
-                           .seed(1)
-                           .race_detection(checkers)
-                           .lock_order(checkers);
-  const auto start = std::chrono::steady_clock::now();
-  const weft::Report report = weft::explore(body, options);
-  const double seconds = bench::seconds_since(start);
-  if (!report.ok()) {
-    std::cerr << "bench_ipc: a workload failed, which it must not:\n" << report << '\n';
-    std::exit(1);
-  }
-  return {report.executions, seconds};
+  return bench::timed_explore("bench_ipc", body, bench::random_options(iterations, checkers));
 }
 
 void measure(const char* name, void (*body)(), std::uint64_t iterations, bool checkers) {

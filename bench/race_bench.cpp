@@ -38,19 +38,8 @@ constexpr std::uint64_t kAccessesPerExecution = 2 * kRounds * 2;  // 2 threads x
 constexpr auto locked_counter = &bench::locked_counter<kRounds>;
 
 bench::Measurement run(bool race_detection, std::uint64_t iterations) {
-  const auto options = weft::Options{}
-                           .strategy(weft::Strategy::random())
-                           .iterations(iterations)
-                           .seed(1)
-                           .race_detection(race_detection);
-  const auto start = std::chrono::steady_clock::now();
-  const weft::Report report = weft::explore(locked_counter, options);
-  const double seconds = bench::seconds_since(start);
-  if (!report.ok()) {
-    std::cerr << "bench_race: the workload failed, which it must not:\n" << report << '\n';
-    std::exit(1);
-  }
-  return {report.executions, seconds};
+  return bench::timed_explore("bench_race", locked_counter,
+                              bench::random_options(iterations, true).race_detection(race_detection));
 }
 
 double ns_per_access(const bench::Measurement& m) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "result.h"
+#include "workloads.h"
 
 namespace {
 
@@ -43,15 +44,7 @@ void locked_plain_memory() {
 }
 
 bench::Measurement run(std::uint64_t iterations) {
-  const auto options = weft::Options{}.strategy(weft::Strategy::random()).iterations(iterations).seed(1);
-  const auto start = std::chrono::steady_clock::now();
-  const weft::Report report = weft::explore(locked_plain_memory, options);
-  const double seconds = bench::seconds_since(start);
-  if (!report.ok()) {
-    std::cerr << "bench_tsan: the workload failed, which it must not:\n" << report << '\n';
-    std::exit(1);
-  }
-  return {report.executions, seconds};
+  return bench::timed_explore("bench_tsan", locked_plain_memory, bench::random_options(iterations, true));
 }
 
 }  // namespace

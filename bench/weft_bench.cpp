@@ -45,20 +45,7 @@ void lost_update_body() {
 // checkers: the race detector and the lock-order graph, both on by default;
 // Relacy's own race detection is always on, so "on" is the like-for-like row.
 bench::Measurement run_mutex(std::uint64_t iterations, bool checkers) {
-  auto options = weft::Options{}
-                     .strategy(weft::Strategy::random())
-                     .iterations(iterations)
-                     .seed(1)
-                     .race_detection(checkers)
-                     .lock_order(checkers);
-  auto start = std::chrono::steady_clock::now();
-  weft::Report report = weft::explore(mutex_body, options);
-  double seconds = bench::seconds_since(start);
-  if (!report.ok()) {
-    std::cerr << "bench_weft: the mutex workload failed, which it must not:\n" << report << '\n';
-    std::exit(1);
-  }
-  return {report.executions, seconds};
+  return bench::timed_explore("bench_weft", mutex_body, bench::random_options(iterations, checkers));
 }
 
 // LostUpdate is one sweep over the seeds: executions summed over all seeds,
