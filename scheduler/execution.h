@@ -96,18 +96,6 @@ enum class Outcome : std::uint8_t {
   Stopped,    // halt(): the program ended it (exit, main returning); see cut_short()
 };
 
-// Config holds the settings that change which choices an execution has.
-struct Config {
-  std::uint64_t max_steps = 100000;
-  bool spurious_wakeups = false;
-  bool race_detection = false;  // read by the harness, which adds the detector
-  // Faults, read by the harness's message passing (see weft::Options).
-  bool process_crashes = false;
-  bool pipe_breaks = false;
-  bool queue_put_failures = false;
-  std::uint32_t max_faults = 1;  // injected faults per execution, all kinds together
-};
-
 // Death is how a simulated process ended, or is ending: its threads unwind
 // at their next scheduling point once it is anything but None.
 enum class Death : std::uint8_t { None, Exited, Killed, Crashed };

@@ -104,15 +104,16 @@ bool from_base64url(std::string_view in, std::vector<std::uint8_t>& out, std::st
 
 std::string Token::encode() const {
   std::vector<std::uint8_t> bytes;
-  const bool faults = process_crashes || pipe_breaks || queue_put_failures;
-  bytes.push_back(static_cast<std::uint8_t>((spurious_wakeups ? 1 : 0) | (race_detection ? 2 : 0) |
-                                            (process_crashes ? 4 : 0) | (pipe_breaks ? 8 : 0) |
-                                            (queue_put_failures ? 16 : 0)));
+  const Config& c = config;
+  const bool faults = c.process_crashes || c.pipe_breaks || c.queue_put_failures;
+  bytes.push_back(static_cast<std::uint8_t>((c.spurious_wakeups ? 1 : 0) | (c.race_detection ? 2 : 0) |
+                                            (c.process_crashes ? 4 : 0) | (c.pipe_breaks ? 8 : 0) |
+                                            (c.queue_put_failures ? 16 : 0)));
   bytes.push_back(static_cast<std::uint8_t>(verdict));
   put_varint(bytes, step);
   put_varint(bytes, execution);
-  put_varint(bytes, max_steps);
-  if (faults) put_varint(bytes, max_faults);
+  put_varint(bytes, c.max_steps);
+  if (faults) put_varint(bytes, c.max_faults);
   put_varint(bytes, schedule.choices_);
   put_varint(bytes, schedule.bit_count_);
   bytes.insert(bytes.end(), schedule.bits_.begin(), schedule.bits_.end());
@@ -151,11 +152,11 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   }
   Token t;
   std::size_t at = 0;
-  t.spurious_wakeups = (bytes[at] & 1) != 0;
-  t.race_detection = (bytes[at] & 2) != 0;
-  t.process_crashes = (bytes[at] & 4) != 0;
-  t.pipe_breaks = (bytes[at] & 8) != 0;
-  t.queue_put_failures = (bytes[at++] & 16) != 0;
+  t.config.spurious_wakeups = (bytes[at] & 1) != 0;
+  t.config.race_detection = (bytes[at] & 2) != 0;
+  t.config.process_crashes = (bytes[at] & 4) != 0;
+  t.config.pipe_breaks = (bytes[at] & 8) != 0;
+  t.config.queue_put_failures = (bytes[at++] & 16) != 0;
   const std::uint8_t verdict = bytes[at++];
   if (verdict >= kVerdictCount) {
     error = "the token names a failure kind this weft does not know";
@@ -164,8 +165,8 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   t.verdict = static_cast<Verdict>(verdict);
   std::uint64_t choices = 0, bit_count = 0;
   std::uint64_t max_faults = 1;
-  const bool faults = t.process_crashes || t.pipe_breaks || t.queue_put_failures;
-  if (!get_varint(bytes, at, t.step) || !get_varint(bytes, at, t.execution) || !get_varint(bytes, at, t.max_steps) ||
+  const bool faults = t.config.process_crashes || t.config.pipe_breaks || t.config.queue_put_failures;
+  if (!get_varint(bytes, at, t.step) || !get_varint(bytes, at, t.execution) || !get_varint(bytes, at, t.config.max_steps) ||
       (faults && !get_varint(bytes, at, max_faults)) || !get_varint(bytes, at, choices) ||
       !get_varint(bytes, at, bit_count)) {
     error = "the token's header is incomplete";
@@ -179,7 +180,7 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   t.schedule.bits_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.end());
   t.schedule.bit_count_ = bit_count;
   t.schedule.choices_ = choices;
-  t.max_faults = static_cast<std::uint32_t>(std::min<std::uint64_t>(max_faults, UINT32_MAX));
+  t.config.max_faults = static_cast<std::uint32_t>(std::min<std::uint64_t>(max_faults, UINT32_MAX));
   out = std::move(t);
   return true;
 }

@@ -53,6 +53,18 @@ class ScheduleReader {
   std::size_t taken_ = 0;
 };
 
+// Config holds the settings that change which choices an execution has.
+struct Config {
+  std::uint64_t max_steps = 100000;
+  bool spurious_wakeups = false;
+  bool race_detection = false;  // read by the harness, which adds the detector
+  // Faults, read by the harness's message passing (see weft::Options).
+  bool process_crashes = false;
+  bool pipe_breaks = false;
+  bool queue_put_failures = false;
+  std::uint32_t max_faults = 1;  // injected faults per execution, all kinds together
+};
+
 // Token is everything a replay needs: the schedule, the settings that change
 // which choices exist, and the failure the schedule led to, so a replay that
 // does not reproduce it can say so.
@@ -60,14 +72,9 @@ struct Token {
   static constexpr std::string_view kPrefix = "w1.";  // format version 1
 
   Schedule schedule;
-  bool spurious_wakeups = false;
-  bool race_detection = false;
-  // Faults (written only when one is on, so older tokens read the same).
-  bool process_crashes = false;
-  bool pipe_breaks = false;
-  bool queue_put_failures = false;
-  std::uint32_t max_faults = 1;
-  std::uint64_t max_steps = 0;
+  // The faults' settings are written only when one is on, so older tokens
+  // read the same.
+  Config config;
   Verdict verdict = Verdict::AssertionFailed;
   std::uint64_t step = 0;       // the step the failure happened at
   std::uint64_t execution = 0;  // the index of the failing execution, for the report

@@ -128,15 +128,6 @@ sched::Config config_of(const Options& o) {
   return c;
 }
 
-sched::Config config_of(const sched::Token& t) {
-  sched::Config c{t.max_steps, t.spurious_wakeups, t.race_detection};
-  c.process_crashes = t.process_crashes;
-  c.pipe_breaks = t.pipe_breaks;
-  c.queue_put_failures = t.queue_put_failures;
-  c.max_faults = t.max_faults;
-  return c;
-}
-
 // nothing_controlled is the failure of an exploration whose body never
 // reached a scheduling point nor made a choice: every execution was the same
 // single run, and weft tested nothing concurrent.
@@ -226,7 +217,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
   sched::ReplayStrategy strategy(token.schedule);
-  const sched::Config config = config_of(token);
+  const sched::Config config = token.config;
   checkers::LeakChecker leaks;
   execution.observe(&leaks);
   checkers::RaceDetector races;

@@ -68,13 +68,7 @@ Failure build_failure(const sched::Execution& x, std::uint64_t execution_index, 
   for (const auto& e : x.events()) f.trace.push_back(trace_step_of(e));
   sched::Token token;
   token.schedule = x.schedule();
-  token.spurious_wakeups = x.config().spurious_wakeups;
-  token.race_detection = x.config().race_detection;
-  token.process_crashes = x.config().process_crashes;
-  token.pipe_breaks = x.config().pipe_breaks;
-  token.queue_put_failures = x.config().queue_put_failures;
-  token.max_faults = x.config().max_faults;
-  token.max_steps = x.config().max_steps;
+  token.config = x.config();
   token.verdict = record.verdict;
   token.step = record.step;
   token.execution = execution_index;
