@@ -22,6 +22,13 @@ std::uint64_t next_generation() noexcept {
   return counter.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+// CxaGlobals is the start of the Itanium C++ ABI's per-thread
+// exception-handling globals (__cxa_get_globals): the caught exceptions.
+struct CxaGlobals {
+  void* caught;
+  unsigned int uncaught;
+};
+
 std::string demangled(const char* name) {
   int status = 0;
   char* out = abi::__cxa_demangle(name, nullptr, nullptr, &status);
@@ -246,6 +253,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   events_.clear();
   schedule_.clear();
   failure_.reset();
+  soft_failure_.reset();
   arena_.reset();
   extension_ = nullptr;
 
@@ -278,6 +286,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   }
   if (!failure_ && !discarded_) notify_observers();
   if (failure_ || aborting_) unwind_all();
+  settle_soft_failure();
   for (Observer* o : observers_) o->end(*this);
   strategy.end(steps_);
   arena_.reset();
@@ -554,6 +563,40 @@ void Execution::fail(Verdict verdict, std::string message, Location where) {
   abort_point();
 }
 
+void Execution::fail_soft(Verdict verdict, std::string message, Location where) {
+  const tsan::Unseen unseen;
+  if (failure_ || discarded_) return;
+  if (soft_failure_) {
+    soft_failure_->message += "\n" + message;
+    return;
+  }
+  soft_failure_ = failure_record(verdict, std::move(message), where);
+}
+
+void Execution::settle_soft_failure() {
+  if (!soft_failure_) return;
+  // The soft failure came first: it is the one that counts, and what ended
+  // the execution after it is told after its own messages.
+  if (failure_) soft_failure_->message += "\nthen the execution ended with " + failure_->message;
+  failure_ = std::move(soft_failure_);
+  soft_failure_.reset();
+}
+
+void Execution::drop_current() noexcept {
+  ThreadRecord& me = *threads_[current_];
+  aborting_ = true;
+  uncontrolled_ = 0;
+  me.halted = true;
+  me.in_body = false;
+  // What the dropped frames had caught or were throwing is freed now: no
+  // catch block of theirs will ever end.
+  for (auto* globals = reinterpret_cast<CxaGlobals*>(abi::__cxa_get_globals()); globals->caught;)
+    abi::__cxa_end_catch();
+  me.fiber.suspend();
+  // unwind_all abandons a halted thread; nothing resumes it.
+  __builtin_trap();
+}
+
 void Execution::fail_later(Verdict verdict, std::string message, Location where) {
   const tsan::Unseen unseen;
   record_failure(verdict, std::move(message), where);
@@ -595,6 +638,10 @@ void Execution::crash(std::string message) {
 
 void Execution::record_failure(Verdict verdict, std::string message, Location where) {
   if (failure_ || discarded_) return;
+  failure_ = failure_record(verdict, std::move(message), where);
+}
+
+FailureRecord Execution::failure_record(Verdict verdict, std::string message, Location where) const {
   FailureRecord f;
   f.verdict = verdict;
   f.message = std::move(message);
@@ -604,7 +651,7 @@ void Execution::record_failure(Verdict verdict, std::string message, Location wh
   f.threads = snapshot();
   for (ThreadView& v : f.threads)
     if (v.id == f.thread && v.state == ThreadView::State::Running && where.line) v.where = where;
-  failure_ = std::move(f);
+  return f;
 }
 
 std::vector<ThreadView> Execution::snapshot() const {

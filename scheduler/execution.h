@@ -209,6 +209,26 @@ class Execution {
   // fail_later records a failure without throwing (for destructors); the
   // failing thread unwinds at its next scheduling point.
   void fail_later(Verdict verdict, std::string message, Location where = {});
+  // fail_soft records a failure that does not end the execution (a
+  // GoogleTest EXPECT_*): the threads go on, and further failures of either
+  // kind add their messages to it. The first failure stays the one that
+  // counts (its verdict, step and thread views); failure() shows it once
+  // the execution has ended.
+  void fail_soft(Verdict verdict, std::string message, Location where = {});
+  // drop_current ends the running thread where it stands and never returns:
+  // it is not unwound and none of its code runs again (its stack is
+  // reused), while the execution ends as a recorded failure says and its
+  // other threads unwind as usual. For code that can neither return nor
+  // throw: exit() in a body, a fatal signal, std::terminate. An exception
+  // the thread had caught or was throwing is released first. Call it only
+  // on a weft thread, with a failure recorded.
+  [[noreturn]] void drop_current() noexcept;
+  // on_fiber: a weft thread of this execution is running on this OS thread
+  // (even inside an Uncontrolled scope).
+  bool on_fiber() const noexcept { return on_fiber_ && current_ < thread_count_; }
+  // abandons_unfinished: abandon_unfinished() was called in this execution
+  // (it runs a C program, with the semantics of a process).
+  bool abandons_unfinished() const noexcept { return abandon_; }
   // join_blocker is the blocker of a thread waiting for `target` to end.
   Blocker join_blocker(ThreadId target) const noexcept;
   // abandon_thread ends the running thread where it stands, without
@@ -318,9 +338,11 @@ class Execution {
   Time earliest_deadline() const noexcept;
   bool runnable(const ThreadRecord& t, Time earliest_due) const noexcept;
   void record_failure(Verdict verdict, std::string message, Location where);
+  FailureRecord failure_record(Verdict verdict, std::string message, Location where) const;
   std::vector<ThreadView> snapshot() const;
   void unwind_all();
   void notify_observers();
+  void settle_soft_failure();
   StepResult abort_point();
   bool may_unwind() const noexcept;
   void clear_pending(ThreadRecord& t) noexcept;
@@ -351,6 +373,7 @@ class Execution {
   Schedule schedule_;
   Arena arena_;
   std::optional<FailureRecord> failure_;
+  std::optional<FailureRecord> soft_failure_;  // fail_soft's, until the execution ends
   ThreadLocalSlots slots_ = ThreadLocalSlots::of_this_thread();
   std::uint32_t timed_waiters_ = 0;  // threads waiting with a deadline
   std::vector<std::unique_ptr<ProcessRecord>> processes_;  // kept across executions for reuse

@@ -96,7 +96,7 @@ int pthread_barrier_wait(pthread_barrier_t* b) noexcept {
 
 int pthread_once(pthread_once_t* once, void (*init)()) {
   if (once_done(once)) return 0;
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), once);
   if (!x) return real_once(once, init);
   MutexTwin& t = table_of(*x).twin<MutexTwin>(once, [&] { return make_twin<MutexTwin>(*x, false); });
   const SavedOnceCall saved;

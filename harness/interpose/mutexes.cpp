@@ -84,27 +84,27 @@ int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* attr) noex
 int pthread_mutex_destroy(pthread_mutex_t* m) noexcept { return reinitialise(m, real_mutex_destroy, m); }
 
 int pthread_mutex_lock(pthread_mutex_t* m) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), m);
   return x ? lock(*x, mutex_twin(*x, m)) : real_mutex_lock(m);
 }
 
 int pthread_mutex_trylock(pthread_mutex_t* m) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), m);
   return x ? try_lock(*x, mutex_twin(*x, m)) : real_mutex_trylock(m);
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* at) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), m);
   return x ? lock_until(*x, mutex_twin(*x, m), CLOCK_REALTIME, at) : real_mutex_timedlock(m, at);
 }
 
 int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* at) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), m);
   return x ? lock_until(*x, mutex_twin(*x, m), clock, at) : real_mutex_clocklock(m, clock, at);
 }
 
 int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), m);
   return x ? unlock(*x, mutex_twin(*x, m)) : real_mutex_unlock(m);
 }
 
@@ -117,17 +117,17 @@ int pthread_spin_destroy(pthread_spinlock_t* s) noexcept { return reinitialise(k
 // A spin lock is a mutex under weft: a spinning thread waits without
 // spinning, and a spin that can never end is a Deadlock, not a Hang.
 int pthread_spin_lock(pthread_spinlock_t* s) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), key(s));
   return x ? lock(*x, spin_twin(*x, s)) : real_spin_lock(s);
 }
 
 int pthread_spin_trylock(pthread_spinlock_t* s) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), key(s));
   return x ? try_lock(*x, spin_twin(*x, s)) : real_spin_trylock(s);
 }
 
 int pthread_spin_unlock(pthread_spinlock_t* s) noexcept {
-  Execution* x = controlling(__builtin_return_address(0));
+  Execution* x = controlling(__builtin_return_address(0), key(s));
   return x ? unlock(*x, spin_twin(*x, s)) : real_spin_unlock(s);
 }
 

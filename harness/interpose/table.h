@@ -16,7 +16,8 @@
 // _destroy, _wait, _trywait, _timedwait, _clockwait, _post, _getvalue;
 // clock_gettime, gettimeofday, time, timespec_get, nanosleep,
 // clock_nanosleep, usleep, sleep, sched_yield; syscall. Nothing else (not
-// exit, abort, __assert_fail or main).
+// main; exit, abort and __assert_fail are libweft's own, for every
+// executable: harness/src/process_exit.cpp).
 
 #include <pthread.h>
 
@@ -57,11 +58,22 @@ inline Execution* controlling() noexcept {
 // would diverge: such calls go to the real function.
 bool from_runtime(const void* caller) noexcept;
 
-// controlling(caller) is controlling() for the functions the runtime calls
-// (mutexes, once), given their caller's return address.
-inline Execution* controlling(const void* caller) noexcept {
+// runtime_object says whether `object` is one of the C++ runtime's own
+// (in the writable data of libstdc++ or libgcc_s): the locks libstdc++
+// takes for its locale caches, its exception pool, atomic shared_ptr
+// operations, and its once flags for lazy set-up. They are taken the first
+// time a process needs something (a facet cache, say) and not later, so a
+// schedule that controlled them would depend on what earlier tests of the
+// process did, and replays in a new process would diverge. A program's
+// own locks never live there.
+bool runtime_object(const void* object) noexcept;
+
+// controlling(caller, object) is controlling() for the functions the
+// runtime calls (mutexes, once), given their caller's return address and
+// the object they act on.
+inline Execution* controlling(const void* caller, const void* object) noexcept {
   Execution* x = controlling();
-  return x && from_runtime(caller) ? nullptr : x;
+  return x && (from_runtime(caller) || runtime_object(object)) ? nullptr : x;
 }
 
 // leave_if_ending is called after a weft operation made under an

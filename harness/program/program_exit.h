@@ -1,12 +1,7 @@
 #pragma once
-// The end of a program inside an execution, shared by exit() and a return
-// from main.
+// The end of a program inside an execution: a return from main.
 
 #include "scheduler/execution.h"
-
-// glibc's assert() calls this; <assert.h> declares it only without NDEBUG.
-extern "C" [[noreturn]] void __assert_fail(const char* assertion, const char* file, unsigned int line,
-                                           const char* function) noexcept;
 
 namespace weft::program {
 

@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "program_exit.h"
+#include "process_exit.h"
 #include "program_image.h"
 #include "scheduler/execution.h"
 #include "weft/explore.h"

@@ -21,4 +21,15 @@ void assertion_failed(const char* expression, std::string message, source_locati
   std::abort();
 }
 
+void gtest_assertion_failed(std::string message, source_location where, bool fatal) {
+  const sched::tsan::Unseen unseen;
+  Execution* x = Execution::active();
+  if (!x) return;
+  if (fatal) {
+    x->fail(sched::Verdict::AssertionFailed, std::move(message), at(where));
+  } else {
+    x->fail_soft(sched::Verdict::AssertionFailed, std::move(message), at(where));
+  }
+}
+
 }  // namespace weft::detail

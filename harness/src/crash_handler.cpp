@@ -1,14 +1,21 @@
 #include "crash_handler.h"
 
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cxxabi.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
+#include <typeinfo>
 
 #include "engine_access.h"
 #include "failure_builder.h"
+#include "process_exit.h"
 
 namespace weft::detail {
 
@@ -16,6 +23,15 @@ namespace {
 constexpr int kSignals[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 constexpr std::size_t kAlternateStack = 64 * 1024;
 CrashGuard* active_guard = nullptr;
+
+// weft's own exit, abort and __assert_fail (process_exit.cpp) must be in
+// every executable that explores: referring to them here pulls them out of
+// the static library.
+[[gnu::used]] void (*const kProcessEnds[])() = {
+    reinterpret_cast<void (*)()>(&::exit),
+    reinterpret_cast<void (*)()>(&::abort),
+    reinterpret_cast<void (*)()>(&::__assert_fail),
+};
 
 const char* signal_name(int s) noexcept {
   switch (s) {
@@ -58,10 +74,12 @@ CrashGuard::CrashGuard(std::size_t trace_tail) : trace_tail_(trace_tail), outer_
   action.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&action.sa_mask);
   for (int i = 0; i < 5; ++i) ::sigaction(kSignals[i], &action, &previous_[i]);
+  previous_terminate_ = std::set_terminate(&CrashGuard::on_terminate);
   active_guard = this;
 }
 
 CrashGuard::~CrashGuard() {
+  std::set_terminate(previous_terminate_);
   for (int i = 0; i < 5; ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
   if (alternate_stack_) {
     ::sigaltstack(&previous_stack_, nullptr);
@@ -70,22 +88,86 @@ CrashGuard::~CrashGuard() {
   active_guard = outer_;
 }
 
+namespace {
+// weft_thread is the execution whose weft thread runs now, or null.
+Execution* weft_thread() noexcept {
+  Execution* x = Execution::bound();
+  return active_guard && x && x->on_fiber() ? x : nullptr;
+}
+
+std::string current_exception_text(bool& is_unwind) {
+  is_unwind = false;
+  const std::type_info* type = abi::__cxa_current_exception_type();
+  if (!type) return "";
+  int status = 0;
+  char* name = abi::__cxa_demangle(type->name(), nullptr, nullptr, &status);
+  std::string text = "an exception of type " + std::string(status == 0 && name ? name : type->name());
+  std::free(name);
+  try {
+    throw;
+  } catch (const sched::Unwind&) {
+    is_unwind = true;
+  } catch (const std::exception& e) {
+    text += " (" + std::string(e.what()) + ")";
+  } catch (...) {
+  }
+  return text;
+}
+}  // namespace
+
+void CrashGuard::on_terminate() {
+  if (Execution* x = weft_thread()) {
+    {
+      bool is_unwind = false;
+      const std::string exception = current_exception_text(is_unwind);
+      const std::string who = "T" + std::to_string(x->current());
+      if (is_unwind) {
+        // weft's Unwind reached a noexcept function: the failure that
+        // ends the execution is recorded; the thread cannot unwind further.
+      } else if (!exception.empty()) {
+        x->fail_later(sched::Verdict::UncaughtException,
+                      who + ": std::terminate was called with " + exception +
+                          " in flight: it left a noexcept function, or a destructor threw during unwinding");
+      } else {
+        x->fail_later(sched::Verdict::Crash, who + " called std::terminate");
+      }
+    }
+    x->drop_current();
+  }
+  CrashGuard* guard = active_guard;
+  if (guard && guard->previous_terminate_) guard->previous_terminate_();
+  std::abort();
+}
+
 void CrashGuard::on_signal(int signal, siginfo_t* info, void*) {
   CrashGuard* guard = active_guard;
   static volatile std::sig_atomic_t reporting = 0;
   Execution* x = Execution::bound();
-  if (guard && x && !reporting && !x->failure()) {
-    reporting = 1;
+  if (guard && x && !reporting) {
     std::string what = "T" + std::to_string(x->current()) + " received " + signal_name(signal);
     const sched::Stack* stack = x->current_stack();
     if ((signal == SIGSEGV || signal == SIGBUS) && stack && info && stack->in_guard(info->si_addr))
       what = "stack overflow in T" + std::to_string(x->current()) + ": its " + std::to_string(stack->usable() / 1024) +
              " KiB stack ran out (raise it with weft::Options::stack_size)";
-    x->crash(what);
-    const Failure f = build_failure(*x, x->index(), guard->trace_tail_);
-    write_all("\n" + f.to_string() +
-              "The process dies now. To see this crash again, step for step: run the same test with "
-              "WEFT_REPLAY=" + f.token + " (WEFT_TEST), or weft::replay(\"" + f.token + "\", body).\n");
+    if (x->on_fiber()) {
+      // On a weft thread: the thread ends here and the execution reports
+      // the crash; the process lives on. The signal stays blocked while a
+      // handler runs, and this one never returns.
+      x->crash(std::move(what));
+      sigset_t unblock;
+      sigemptyset(&unblock);
+      sigaddset(&unblock, signal);
+      ::pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
+      x->drop_current();
+    }
+    if (!x->failure()) {
+      reporting = 1;
+      x->crash(what);
+      const Failure f = build_failure(*x, x->index(), guard->trace_tail_);
+      write_all("\n" + f.to_string() +
+                "The process dies now. To see this crash again, step for step: run the same test with "
+                "WEFT_REPLAY=" + f.token + " (WEFT_TEST), or weft::replay(\"" + f.token + "\", body).\n");
+    }
   }
   // Hand the signal to whoever handled it before (the default action, or a
   // sanitizer): a fault re-executes and reaches it, an abort is re-raised.

@@ -239,7 +239,13 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   if (same) return report;
 
   const std::string expected = "the token recorded " + describe(token.verdict, token.step);
-  const char* hint = "\nwas the test, or the code it runs, changed since the token was printed?";
+  // A crash is undefined behaviour: the memory it (or code before it)
+  // corrupted need not be the same in another run, so a crash that does
+  // not come back is no sign that the test changed.
+  const char* hint = token.verdict == sched::Verdict::Crash
+                         ? "\nthe crash is not reproducible: a crash is undefined behaviour, and what led to it "
+                           "(memory corrupted before it, state kept outside the execution) differs in this run"
+                         : "\nwas the test, or the code it runs, changed since the token was printed?";
   if (!found) {
     const char* how = execution.outcome() == sched::Outcome::Discarded
                           ? ", but an assumption (__VERIFIER_assume) discarded the replay after "

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/execution.h"
+
 namespace weft::testing {
 
 namespace {
@@ -21,6 +23,8 @@ namespace {
 // but GoogleTest hands over a name it frees after the report. The set grows
 // by one entry per file with a failing assertion.
 const char* interned(const char* file) {
+  // weft's own work: its lock is no scheduling point of the test's.
+  const sched::Execution::Uncontrolled uncontrolled;
   static std::mutex guard;
   static std::set<std::string> names;
   const std::lock_guard<std::mutex> hold(guard);
@@ -29,30 +33,70 @@ const char* interned(const char* file) {
 
 // GoogleTestInterceptor catches the results of gtest assertions made on this
 // OS thread. Inside an execution a failed one fails the execution (kind
-// AssertionFailed; a fatal ASSERT_* also returns from the function, as it
-// would outside weft). Outside one it is kept and reported afterwards.
+// AssertionFailed): a fatal ASSERT_* ends it, as it returns from the
+// function it is in; an EXPECT_* lets it go on, and every later failure
+// joins the report. Outside one it is kept and reported afterwards.
 class GoogleTestInterceptor : public ::testing::ScopedFakeTestPartResultReporter {
  public:
   GoogleTestInterceptor()
-      : ScopedFakeTestPartResultReporter(INTERCEPT_ONLY_CURRENT_THREAD, &ignored_) {}
+      : ScopedFakeTestPartResultReporter(INTERCEPT_ONLY_CURRENT_THREAD, &ignored_), outer_(active_) {
+    active_ = this;
+  }
+  GoogleTestInterceptor(const GoogleTestInterceptor&) = delete;
+  GoogleTestInterceptor& operator=(const GoogleTestInterceptor&) = delete;
+  ~GoogleTestInterceptor() override { active_ = outer_; }
 
   void ReportTestPartResult(const ::testing::TestPartResult& result) override {
     if (!result.failed()) return;
+    if (deferring_) {
+      deferred_.push_back(result);
+      return;
+    }
     if (detail::in_execution()) {
-      const char* file = interned(result.file_name());
-      const unsigned line = result.line_number() > 0 ? static_cast<unsigned>(result.line_number()) : 0;
-      detail::assertion_failed("", std::string("GoogleTest assertion failed: ") + result.summary(),
-                               source_location{file, line});
+      fail_execution(result);
       return;
     }
     kept_.push_back(result);
   }
 
+  // report_uncontrolled runs GoogleTest's failure path `report` on a weft
+  // thread as weft's own work: the locks GoogleTest takes to record a
+  // failure, and the more of them it takes the first time in a process,
+  // are not the test's synchronization, so they are neither scheduling
+  // points nor in the schedule, and a replay in a new process takes the
+  // same steps. The failures it reported then fail the execution.
+  template <class Report>
+  void report_uncontrolled(Report report) {
+    {
+      const sched::Execution::Uncontrolled uncontrolled;
+      deferring_ = true;
+      report();
+      deferring_ = false;
+    }
+    std::vector<::testing::TestPartResult> results;
+    results.swap(deferred_);
+    for (const auto& r : results) fail_execution(r);
+  }
+
   const std::vector<::testing::TestPartResult>& kept() const noexcept { return kept_; }
 
+  // active is the innermost interceptor of this process, or null.
+  static GoogleTestInterceptor* active() noexcept { return active_; }
+
  private:
+  static void fail_execution(const ::testing::TestPartResult& result) {
+    const char* file = interned(result.file_name());
+    const unsigned line = result.line_number() > 0 ? static_cast<unsigned>(result.line_number()) : 0;
+    detail::gtest_assertion_failed(std::string("GoogleTest assertion failed: ") + result.summary(),
+                                   source_location{file, line}, result.fatally_failed());
+  }
+
+  static inline GoogleTestInterceptor* active_ = nullptr;
   ::testing::TestPartResultArray ignored_;
   std::vector<::testing::TestPartResult> kept_;
+  std::vector<::testing::TestPartResult> deferred_;
+  bool deferring_ = false;
+  GoogleTestInterceptor* outer_;
 };
 
 std::string executable_path() {
@@ -95,3 +139,20 @@ void run_test(const std::function<void()>& body, const Options& options, source_
 }
 
 }  // namespace weft::testing
+
+// Every GoogleTest assertion that fails in the user's code reaches
+// AssertHelper::operator=. weft::gtest links test executables with
+// --wrap for it (cmake: its INTERFACE link options), so those calls come
+// here first; the real one is __real_..., weak so that an executable linked
+// without the option still links (nothing then calls this wrapper).
+extern "C" void _ZNK7testing8internal12AssertHelperaSERKNS_7MessageE_real(
+    const ::testing::internal::AssertHelper*, const ::testing::Message&) __asm__(
+    "__real__ZNK7testing8internal12AssertHelperaSERKNS_7MessageE") __attribute__((weak));
+
+extern "C" void __wrap__ZNK7testing8internal12AssertHelperaSERKNS_7MessageE(
+    const ::testing::internal::AssertHelper* helper, const ::testing::Message& message) {
+  auto* const real = &_ZNK7testing8internal12AssertHelperaSERKNS_7MessageE_real;
+  auto* const interceptor = weft::testing::GoogleTestInterceptor::active();
+  if (!interceptor || !weft::detail::in_execution()) return real(helper, message);
+  interceptor->report_uncontrolled([&] { real(helper, message); });
+}

@@ -11,6 +11,10 @@ namespace weft::detail {
 // part may be empty). Outside an execution it prints and aborts, like assert.
 void assertion_failed(const char* expression, std::string message,
                                    source_location where);
+// gtest_assertion_failed fails the current execution for a GoogleTest
+// assertion: a fatal one (ASSERT_*) ends it as assertion_failed does, a
+// non-fatal one (EXPECT_*) lets it run on (Execution::fail_soft).
+void gtest_assertion_failed(std::string message, source_location where, bool fatal);
 }  // namespace weft::detail
 
 // WEFT_ASSERT(condition) or WEFT_ASSERT(condition, message): when the

@@ -1,0 +1,39 @@
+#pragma once
+// How the calls that end a process (exit, _exit, _Exit, quick_exit, abort,
+// a failing assert()) end an execution instead, when a weft thread makes
+// them. weft defines those functions for every executable it is linked
+// into; outside an execution they are the C library's.
+//
+// Two semantics, chosen per execution:
+//  - a test body (the default): the process would end in the middle of a
+//    test, skipping the rest of it and every later test, so any exit is a
+//    failure with a report and a token, whatever its status;
+//  - a program (Execution::abandons_unfinished, set by a program test):
+//    exit(0) is the program ending normally, a nonzero status a failure.
+// abort() is a Crash and a failing assert() an AssertionFailed in both.
+
+#include <string>
+
+#include "scheduler/execution.h"
+
+// glibc's assert() calls this; <assert.h> declares it only without NDEBUG.
+extern "C" [[noreturn]] void __assert_fail(const char* assertion, const char* file, unsigned int line,
+                                           const char* function) noexcept;
+
+namespace weft::detail {
+
+// CallerLocator names the function a return address returns into and its
+// source line, where debug information tells (program tests register one;
+// without it reports name the thread's last weft operation).
+using CallerLocator = void (*)(const void* return_address, std::string& function, sched::Location& where);
+
+// locate_callers_with installs `locator` for the whole process (set once, by
+// weft::program, before any execution runs).
+void locate_callers_with(CallerLocator locator) noexcept;
+
+// end_as_exit ends the execution as exit(`status`) called by `call`
+// ("exit", "_exit", ...) from `return_address` would; with `call` null, as a
+// return from a program's main. Never returns.
+[[noreturn]] void end_as_exit(sched::Execution& x, int status, const char* call, const void* return_address);
+
+}  // namespace weft::detail
