@@ -106,6 +106,9 @@ void on_unlucky_interleaving(Die die) {
 }
 
 int* volatile null_pointer = nullptr;
+// An unmapped, non-null address: UndefinedBehaviorSanitizer reports a null
+// store itself, and this is about a real fault.
+int* volatile unmapped_pointer = reinterpret_cast<int*>(std::uintptr_t{64});
 
 // recurse overflows its stack long before the limit; the volatile buffer
 // keeps each frame.
@@ -124,7 +127,7 @@ void throws_through_noexcept() noexcept { thrower(); }
 }  // namespace
 
 WEFT_TEST(Fixture, Segfault) {
-  on_unlucky_interleaving([] { *null_pointer = 1; });
+  on_unlucky_interleaving([] { *unmapped_pointer = 1; });
 }
 
 WEFT_TEST(Fixture, Abort) {
