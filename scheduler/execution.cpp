@@ -592,6 +592,9 @@ void Execution::drop_current() noexcept {
   // catch block of theirs will ever end.
   for (auto* globals = reinterpret_cast<CxaGlobals*>(abi::__cxa_get_globals()); globals->caught;)
     abi::__cxa_end_catch();
+  // TSan's ignore count belongs to the fiber's context, which the next
+  // thread on this fiber reuses.
+  tsan::close_unseen();
   me.fiber.suspend();
   // unwind_all abandons a halted thread; nothing resumes it.
   __builtin_trap();
