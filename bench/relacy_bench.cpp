@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -58,6 +59,11 @@ bench::Measurement run_mutex(std::uint64_t iterations) {
 
 int main(int argc, char** argv) {
   std::uint64_t iterations = bench::count_arg(argc, argv, 1, 200000);
+  // One run and no more, for instruction counting (bench/callgrind).
+  if (const char* once = std::getenv("WEFT_BENCH_ONCE"); once && *once == '1') {
+    run_mutex(iterations);
+    return 0;
+  }
   bench::Measurement mutex = bench::best_of([&] { return run_mutex(iterations); });
   std::printf("relacy mutex: %llu executions in %.3f s (best of %d)\n",
               static_cast<unsigned long long>(mutex.executions), mutex.seconds, bench::kRepetitions);

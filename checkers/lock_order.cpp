@@ -2,12 +2,10 @@
 
 #include <algorithm>
 
-#include "scheduler/execution.h"
 #include "scheduler/trace.h"
 
 namespace weft::checkers {
 
-using sched::Event;
 using sched::ObjectKind;
 using sched::ObjectRef;
 using sched::OpKind;
@@ -100,39 +98,23 @@ struct Search {
 };
 }  // namespace
 
-void LockOrderGraph::begin(sched::Execution& execution) {
-  execution_ = execution.index();
-  for (auto& h : held_) h.clear();
+void LockOrderGraph::begin(std::uint64_t index) {
+  execution_ = index;
   std::fill(lock_ops_.begin(), lock_ops_.end(), 0u);
   naming_.clear();
   running_.edges.clear();
   running_.index.clear();
 }
 
-void LockOrderGraph::on_event(sched::Execution&, const Event& e) {
-  if (!sched::is_lock(e.object.kind)) return;
-  if (e.thread >= held_.size()) {
-    held_.resize(e.thread + 1);
-    lock_ops_.resize(e.thread + 1);
-  }
-  const std::uint64_t key = lock_key(e.object);
+void LockOrderGraph::lock_op(ThreadId t, ObjectRef lock, sched::Location where) {
+  if (t >= lock_ops_.size()) lock_ops_.resize(t + 1, 0);
+  const std::uint64_t key = lock_key(lock);
   if (std::none_of(naming_.begin(), naming_.end(), [&](const Naming& n) { return std::get<0>(n) == key; }))
-    naming_.emplace_back(key, e.thread, lock_ops_[e.thread], reinterpret_cast<std::uintptr_t>(e.where.file),
-                         e.where.line);
-  ++lock_ops_[e.thread];
-  if (e.failed()) return;
-  switch (e.op) {
-    case OpKind::Lock: acquire(e, false, true); break;
-    case OpKind::LockShared: acquire(e, true, true); break;
-    case OpKind::TryLock: acquire(e, false, false); break;
-    case OpKind::TryLockShared: acquire(e, true, false); break;
-    case OpKind::Unlock: release(e, false); break;
-    case OpKind::UnlockShared: release(e, true); break;
-    default: break;
-  }
+    naming_.emplace_back(key, t, lock_ops_[t], reinterpret_cast<std::uintptr_t>(where.file), where.line);
+  ++lock_ops_[t];
 }
 
-void LockOrderGraph::end(sched::Execution&) {
+void LockOrderGraph::end() {
   if (running_.edges.empty()) return;
   std::sort(naming_.begin(), naming_.end());
   auto found = classes_.find(naming_);
@@ -152,54 +134,34 @@ void LockOrderGraph::add(Graph& graph, const LockEdge& edge) {
   graph.edges.push_back(edge);
 }
 
-LockOrderGraph::Held* LockOrderGraph::find_held(ThreadId t, ObjectRef lock, bool shared) {
-  if (t >= held_.size()) return nullptr;
-  for (Held& h : held_[t])
-    if (same_lock(h.lock, lock) && h.shared == shared) return &h;
-  return nullptr;
-}
-
-void LockOrderGraph::acquire(const Event& e, bool shared, bool blocking) {
-  if (Held* h = find_held(e.thread, e.object, shared)) {  // a recursive re-lock
-    ++h->depth;
-    return;
+void LockOrderGraph::acquired(ThreadId t, ObjectRef lock, bool shared, bool blocking, sched::Location where,
+                              std::span<const HeldLock> held) {
+  if (!blocking || held.empty()) return;
+  gates_.clear();
+  for (const HeldLock& h : held) gates_.push_back(lock_key(h.lock) | (h.shared ? kSharedBit : 0));
+  std::sort(gates_.begin(), gates_.end());
+  for (const HeldLock& h : held) {
+    // A loop takes the same locks again and again: look among the latest
+    // edges first, which needs no allocation.
+    const auto recent =
+        running_.edges.size() > std::size_t{kRecent} ? running_.edges.end() - kRecent : running_.edges.begin();
+    if (std::any_of(recent, running_.edges.end(), [&](const LockEdge& x) {
+          return same_lock(x.from, h.lock) && same_lock(x.to, lock) && x.from_shared == h.shared &&
+                 x.to_shared == shared && x.thread == t && x.gates == gates_;
+        }))
+      continue;
+    LockEdge edge;
+    edge.from = h.lock;
+    edge.to = lock;
+    edge.from_shared = h.shared;
+    edge.to_shared = shared;
+    edge.thread = t;
+    edge.from_where = h.where;
+    edge.to_where = where;
+    edge.execution = execution_;
+    edge.gates = gates_;
+    add(running_, edge);
   }
-  std::vector<Held>& mine = held_[e.thread];
-  if (blocking && !mine.empty()) {
-    gates_.clear();
-    for (const Held& h : mine) gates_.push_back(lock_key(h.lock) | (h.shared ? kSharedBit : 0));
-    std::sort(gates_.begin(), gates_.end());
-    for (const Held& h : mine) {
-      // A loop takes the same locks again and again: look among the latest
-      // edges first, which needs no allocation.
-      const auto recent =
-          running_.edges.size() > std::size_t{kRecent} ? running_.edges.end() - kRecent : running_.edges.begin();
-      if (std::any_of(recent, running_.edges.end(), [&](const LockEdge& x) {
-            return same_lock(x.from, h.lock) && same_lock(x.to, e.object) && x.from_shared == h.shared &&
-                   x.to_shared == shared && x.thread == e.thread && x.gates == gates_;
-          }))
-        continue;
-      LockEdge edge;
-      edge.from = h.lock;
-      edge.to = e.object;
-      edge.from_shared = h.shared;
-      edge.to_shared = shared;
-      edge.thread = e.thread;
-      edge.from_where = h.where;
-      edge.to_where = e.where;
-      edge.execution = execution_;
-      edge.gates = gates_;
-      add(running_, edge);
-    }
-  }
-  mine.push_back(Held{e.object, shared, 1, e.where});
-}
-
-void LockOrderGraph::release(const Event& e, bool shared) {
-  Held* h = find_held(e.thread, e.object, shared);
-  if (!h || --h->depth > 0) return;
-  std::vector<Held>& mine = held_[e.thread];
-  mine.erase(mine.begin() + (h - mine.data()));
 }
 
 std::optional<LockCycle> LockOrderGraph::find_cycle() const {
@@ -231,11 +193,11 @@ std::optional<LockCycle> LockOrderGraph::find_cycle() const {
   return std::nullopt;
 }
 
-bool LockOrderGraph::closes_edge(const LockCycle& cycle, ThreadId t, OpKind op, ObjectRef object) const {
-  if ((op != OpKind::Lock && op != OpKind::LockShared) || t >= held_.size()) return false;
+bool LockOrderGraph::closes_edge(const LockCycle& cycle, OpKind op, ObjectRef object, std::span<const HeldLock> held) {
+  if (op != OpKind::Lock && op != OpKind::LockShared) return false;
   for (const LockEdge& e : cycle.edges) {
     if (!same_lock(e.to, object)) continue;
-    for (const Held& h : held_[t])
+    for (const HeldLock& h : held)
       if (same_lock(h.lock, e.from)) return true;
   }
   return false;

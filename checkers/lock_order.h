@@ -42,13 +42,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
 
+#include "checkers/held_locks.h"
 #include "scheduler/event.h"
-#include "scheduler/observer.h"
 
 namespace weft::checkers {
 
@@ -76,35 +77,39 @@ struct LockCycle {
   std::uint64_t execution = 0;
 };
 
-// LockOrderGraph is the observer that builds the graph. begin() forgets
-// the locks held in the previous execution but keeps the graph.
-class LockOrderGraph final : public sched::Observer {
+// LockOrderGraph builds the graph from what the locks tell it. begin()
+// forgets the locks held in the previous execution but keeps the graph.
+class LockOrderGraph {
  public:
   // kMaxEdges bounds the distinct edges kept per class; kMaxClasses the
   // naming classes. Edges beyond either bound are dropped.
   static constexpr std::size_t kMaxEdges = 4096;
   static constexpr std::size_t kMaxClasses = 256;
 
-  void begin(sched::Execution& execution) override;
-  void on_event(sched::Execution& execution, const sched::Event& event) override;
-  void end(sched::Execution& execution) override;
+  // begin starts execution number `index` (0-based).
+  void begin(std::uint64_t index);
+  // lock_op: thread `t` made an operation on `lock` at `where` (a lock, a
+  // try, an unlock, failed or not), for the naming signature.
+  void lock_op(sched::ThreadId t, sched::ObjectRef lock, sched::Location where);
+  // acquired: `t` took `lock` (shared or not; blocking: a lock that waits,
+  // not a try or a timed one) at `where` while holding `held`, the locks it
+  // held before; not called for a recursive re-lock.
+  void acquired(sched::ThreadId t, sched::ObjectRef lock, bool shared, bool blocking, sched::Location where,
+                std::span<const HeldLock> held);
+  // end adds the execution's edges to its naming class's graph.
+  void end();
 
   // find_cycle returns the first potential deadlock in the graph, if any.
   // The search is deterministic and bounded (see lock_order.cpp).
   std::optional<LockCycle> find_cycle() const;
 
-  // closes_edge says whether thread `t`, about to perform `op` on `object`,
-  // would take the second lock of one of `cycle`'s edges while holding the
-  // edge's first lock in the running execution (for steering).
-  bool closes_edge(const LockCycle& cycle, sched::ThreadId t, sched::OpKind op, sched::ObjectRef object) const;
+  // closes_edge says whether thread `t`, about to perform `op` on `object`
+  // while holding `held`, would take the second lock of one of `cycle`'s
+  // edges while holding the edge's first lock (for steering).
+  static bool closes_edge(const LockCycle& cycle, sched::OpKind op, sched::ObjectRef object,
+                          std::span<const HeldLock> held);
 
  private:
-  struct Held {
-    sched::ObjectRef lock;
-    bool shared = false;
-    unsigned depth = 0;  // times taken in this mode and not yet released
-    sched::Location where;
-  };
   using EdgeKey = std::tuple<std::uint64_t, std::uint64_t, bool, bool, sched::ThreadId, std::vector<std::uint64_t>>;
   // Naming is one entry of a naming signature: a lock, and the thread, the
   // thread's count of earlier operations on locks and the site of the
@@ -116,16 +121,12 @@ class LockOrderGraph final : public sched::Observer {
     std::map<EdgeKey, std::size_t> index;  // edge key -> position in edges
   };
 
-  void acquire(const sched::Event& event, bool shared, bool blocking);
-  void release(const sched::Event& event, bool shared);
-  Held* find_held(sched::ThreadId t, sched::ObjectRef lock, bool shared);
   static void add(Graph& graph, const LockEdge& edge);
 
   std::uint64_t execution_ = 0;
-  std::vector<std::vector<Held>> held_;  // per thread of the running execution
   std::vector<Naming> naming_;           // of the running execution, by first event
   std::vector<std::uint32_t> lock_ops_;  // per thread: its operations on locks so far
-  std::vector<std::uint64_t> gates_;     // scratch for acquire()
+  std::vector<std::uint64_t> gates_;     // scratch for acquired()
   Graph running_;                        // edges of the running execution
   std::vector<Graph> graphs_;            // one per naming class, in the order first seen
   std::map<std::vector<Naming>, std::size_t> classes_;  // sorted signature -> graphs_ index

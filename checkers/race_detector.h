@@ -1,69 +1,123 @@
 #pragma once
-// RaceDetector: happens-before data-race detection for weft::var, as an
-// observer of the execution's events. FastTrack (Flanagan and Freund, PLDI
-// 2009): every thread has a vector clock; every var keeps the epoch (thread,
-// clock) of its last write and of its last read, and only keeps a read per
-// thread while reads are concurrent with each other. A read or a write is
-// then O(1) in the common case.
+// RaceDetector: happens-before data-race detection for weft::var, told of
+// each operation by the primitive that performs it. FastTrack (Flanagan and
+// Freund, PLDI 2009): every thread has a vector clock; every var keeps, in
+// its own per-execution state (VarShadow), the epoch (thread, clock) of its
+// last write and of its last read, and only keeps a read per thread while
+// reads are concurrent with each other. A read or a write by a thread that
+// already made one since its last release costs one comparison; otherwise
+// one or two; only a write after concurrent reads looks at them all.
 //
-// Edges come from the events: spawn (parent -> child), a thread's end ->
-// its join, unlock -> lock of the same mutex (shared_mutex: unlock -> lock
-// and lock_shared; unlock_shared -> lock), semaphore release -> acquire,
-// latch count_down -> wait, barrier arrive -> wait of the same phase, the
-// end of an atomic section -> the begin of the next (SV-COMP), and
-// atomics by memory order (release store or RMW -> acquire load or RMW that
-// reads it; relaxed creates nothing). Condition variables and notifies add
-// nothing by themselves: the mutex does. Message passing: a send (or close)
-// -> the receive of that message (or the observation of that close).
-// docs/checkers.md says more.
+// Edges: spawn (parent -> child), a thread's end -> its join, release ->
+// acquire on the clock a synchronization object keeps in its own state
+// (unlock -> lock of the same mutex, unlock_shared -> lock, semaphore
+// release -> acquire, latch count_down -> wait), barrier arrivals -> the
+// waits of the same phase, the end of an atomic section -> the begin of the
+// next (SV-COMP), atomics by memory order (a release store or RMW -> an
+// acquire load or RMW that reads it; relaxed creates nothing), and a send
+// (or close) -> the receive of that message (or the observation of that
+// close). Condition variables and notifies add nothing by themselves: the
+// mutex does. docs/checkers.md says more.
+//
+// Lock sets appear in a race report only. An execution that records its
+// events (a replay, or the re-run that rebuilds a failing execution's
+// trace) keeps each access's lock set; an exploring one does not, and its
+// report (which the re-run replaces) names none.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "checkers/held_locks.h"
 #include "checkers/vector_clock.h"
 #include "scheduler/execution.h"
-#include "scheduler/observer.h"
 
 namespace weft::checkers {
 
-// RaceDetector reports the first pair of conflicting var accesses of an
-// execution that no happens-before edge orders, as a DataRace failure at the
-// second access. It keeps its storage from one execution to the next.
-class RaceDetector final : public sched::Observer {
+// Access is one var access; clock 0 means "none" (clocks start at 1).
+struct Access {
+  sched::ThreadId thread = sched::kNoThread;
+  Clock clock = 0;
+  std::uint64_t step = 0;
+  sched::Location where;
+  std::uint32_t locks = 0;  // the lock set the thread held (a RaceDetector lock-set id; recording only)
+};
+
+// VarShadow is what the race detector keeps of one var, in the var's own
+// per-execution state: the last write and the last read while reads are
+// ordered, or every thread's last read once two were concurrent.
+struct VarShadow {
+  Access write;
+  Access read;
+  std::unique_ptr<std::vector<Access>> reads;  // by thread, while reads are concurrent
+};
+
+// AtomicAccess is what an atomic operation does with its value.
+enum class AtomicAccess : std::uint8_t {
+  Load,   // a load, or a failed compare-exchange
+  Store,  // a plain store: heads a new release sequence
+  Rmw,    // a read-modify-write: continues the release sequence it reads
+};
+
+class RaceDetector {
  public:
-  void begin(sched::Execution& execution) override;
-  void on_event(sched::Execution& execution, const sched::Event& event) override;
+  // begin starts an execution. One that records its events keeps each
+  // access's lock set for the report.
+  void begin();
+
+  void spawned(sched::ThreadId parent, sched::ThreadId child);
+  void joined(sched::ThreadId joiner, sched::ThreadId target);
+
+  // acquire makes what was released into `from` happen before what `t`
+  // does next; release makes what `t` did so far happen before whoever
+  // acquires `into` later.
+  void acquire(sched::ThreadId t, const VectorClock& from) { thread(t).clock.join(from); }
+  void release(sched::ThreadId t, VectorClock& into) {
+    ThreadState& s = thread(t);
+    into.join(s.clock);
+    s.clock.tick(t);  // what the thread does next is not part of this release
+  }
+
+  // atomic adds the edges of an atomic operation with `order` on an atomic
+  // whose release-sequence clock is `clock`.
+  void atomic(sched::ThreadId t, VectorClock& clock, AtomicAccess access, std::memory_order order);
+
+  // read and write check an access to a var against the accesses before
+  // it; the first unordered pair fails the execution with a DataRace.
+  void read(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where,
+            const HeldLocks& held);
+  void write(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where,
+             const HeldLocks& held);
+
+  // Message passing (pipes, queues, futures): a send, or a close, releases
+  // into its message's clock (numbered per channel); the receive of that
+  // message, or an operation that observed that close, acquires it.
+  // Number 0 (an end closed by the death of every process using it) orders
+  // nothing.
+  void message_release(sched::ThreadId t, sched::ObjectRef channel, std::uint64_t number);
+  void message_acquire(sched::ThreadId t, sched::ObjectRef channel, std::uint64_t number);
+
+  // Barriers: a thread's n-th arrival is taken to be in phase n. An arrival
+  // acquires the phase's earlier arrivals (they happen before the
+  // completion step, which runs on the last one); a wait after it acquires
+  // phases 0..n and the last thread that arrived in phase n.
+  void barrier_arrive(sched::ThreadId t, sched::ObjectRef barrier);
+  void barrier_wait(sched::ThreadId t, sched::ObjectRef barrier);
+
+  // Atomic sections (SV-COMP) exclude each other like one lock that every
+  // section takes.
+  void section_begin(sched::ThreadId t) { acquire(t, sections_); }
+  void section_end(sched::ThreadId t) { release(t, sections_); }
 
  private:
-  // Access is one var access; clock 0 means "none" (clocks start at 1).
-  struct Access {
-    sched::ThreadId thread = sched::kNoThread;
-    Clock clock = 0;
-    std::uint64_t step = 0;
-    sched::Location where;
-    std::uint32_t locks = 0;  // the lock set the thread held (an index into locksets_)
+  struct ThreadState {
+    VectorClock clock;
+    std::uint64_t run = 0;  // the execution it was started in
   };
-  struct VarState {
-    std::uint64_t run = 0;      // the execution this state belongs to
-    Access write;               // the last write
-    Access read;                // the last read, while reads are ordered (!shared)
-    bool shared = false;        // reads are concurrent: `reads` holds them
-    std::vector<Access> reads;  // by thread, while shared
-  };
-  // SyncState is the clock that releases on one object leave for acquires.
-  struct SyncState {
-    std::uint64_t run = 0;
-    VectorClock clock;   // unlock, release, count_down, release store
-    VectorClock shared;  // shared_mutex only: unlock_shared, for lock
-  };
-  // BarrierState keeps the arrivals per phase. A thread's n-th arrival is
-  // taken to be in phase n. An arrival acquires the phase's earlier arrivals
-  // (they happen before the completion step, which runs on the last one); a
-  // wait after it acquires phases 0..n and the last thread that arrived in
-  // phase n, whose completion function ran after its arrive event.
   struct BarrierState {
     std::uint64_t run = 0;
     std::vector<VectorClock> phases;       // [0, used) are this execution's
@@ -73,60 +127,37 @@ class RaceDetector final : public sched::Observer {
     VectorClock prefix;                    // join of phases [0, prefix_phases)
     std::size_t prefix_phases = 0;
   };
-  struct ThreadState {
-    VectorClock clock;
-    std::uint32_t locks = 0;  // the locks it holds, as a locksets_ index
-  };
-  // LockSet is one set of held locks (sorted keys; a recursive mutex once
-  // per lock), with the sets that taking or dropping a lock led to before,
-  // so that a lock or unlock is usually a short scan, not a map look-up.
-  struct LockSet {
-    std::vector<std::uint64_t> locks;
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> next;  // (key << 1 | taking, set)
-  };
-
-  ThreadState& thread(sched::ThreadId t);
-  void start_thread(sched::ThreadId t);
-  SyncState& sync(sched::ObjectRef object);
-  BarrierState& barrier(sched::ObjectRef object);
-  VarState& var(sched::ObjectRef object);
-
-  void acquire(ThreadState& t, const VectorClock& from) { t.clock.join(from); }
-  void release(sched::ThreadId id, ThreadState& t, VectorClock& into);
-  void hold(ThreadState& t, sched::ObjectRef lock, bool shared, bool taking);
-  std::uint32_t intern(const std::vector<std::uint64_t>& locks);
-
-  void on_atomic(const sched::Event& e, ThreadState& t);
-  void on_barrier(const sched::Event& e, ThreadState& t);
-  // on_message adds the edges of pipes, queues and futures: a send, or a
-  // close, releases into its message's clock (Event::value numbers it); the
-  // receive of that message, or an operation that observed that close,
-  // acquires it. Precise per message, not "every earlier send".
-  void on_message(const sched::Event& e, ThreadState& t);
-  VectorClock& message(sched::ObjectRef channel, std::uint64_t number);
-  void on_read(sched::Execution& x, const sched::Event& e, ThreadState& t);
-  void on_write(sched::Execution& x, const sched::Event& e, ThreadState& t);
-  void report(sched::Execution& x, const sched::Event& e, const Access& now, bool now_writes, const Access& before,
-              bool before_wrote);
-
-  std::uint64_t run_ = 0;  // counts begin() calls; states stamped otherwise are stale
-  bool reported_ = false;
-  std::vector<ThreadState> threads_;
-  std::vector<std::uint64_t> thread_run_;  // the run each threads_ entry was started in
-  std::vector<VarState> vars_;              // by var index
-  std::vector<SyncState> sync_[16];         // by object kind, then index
-  std::vector<BarrierState> barriers_;      // by barrier index
   // MessageClocks: what each message (or close) of one channel released,
   // by message number; an entry stamped with another run is stale.
   struct MessageClocks {
     std::vector<VectorClock> clocks;
     std::vector<std::uint64_t> runs;
   };
+  // LockSet is one set of held lock keys (sorted, each lock once).
+  using LockSet = std::vector<std::uint64_t>;
+
+  ThreadState& thread(sched::ThreadId t) {
+    if (t >= threads_.size() || threads_[t].run != run_) start_thread(t);
+    return threads_[t];
+  }
+  void start_thread(sched::ThreadId t);
+  BarrierState& barrier(sched::ObjectRef object);
+  VectorClock& message(sched::ObjectRef channel, std::uint64_t number);
+  Access access(sched::Execution& x, sched::ThreadId t, Clock now, sched::Location where, const HeldLocks& held);
+  std::uint32_t lockset(sched::ThreadId t, const HeldLocks& held);
+  void report(sched::Execution& x, sched::ObjectRef var, const Access& now, bool now_writes, const Access& before,
+              bool before_wrote);
+
+  std::uint64_t run_ = 0;  // counts begin() calls; states stamped otherwise are stale
+  bool reported_ = false;
+  std::vector<ThreadState> threads_;
+  std::vector<BarrierState> barriers_;      // by barrier index
   std::vector<MessageClocks> channels_[16];  // by object kind, then index
+  VectorClock sections_;
   // Lock sets seen so far (0 is the empty set); kept across executions,
   // since a test's lock names are the same in each.
-  std::vector<LockSet> locksets_;
-  std::map<std::vector<std::uint64_t>, std::uint32_t> lockset_ids_;
+  std::vector<LockSet> locksets_seen_;
+  std::map<LockSet, std::uint32_t> lockset_ids_;
 };
 
 }  // namespace weft::checkers

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csetjmp>
+#include <cstdio>
 #include <cstdlib>
 #include <atomic>
 #include <exception>
@@ -70,6 +71,12 @@ struct Execution::ThreadRecord {
   bool halted = false;             // left by halt() without unwinding: never resumed
   bool in_body = false;          // running body.run: abandon_thread may jump out
   std::jmp_buf exit_point;       // where abandon_thread jumps to, in thread_main
+  // While it waits at a scheduling point with a blocker, the thread is on
+  // the waiter list of its pending object (see Execution::waiters_).
+  bool waiting = false;
+  ObjectKind wait_kind = ObjectKind::None;
+  std::uint32_t wait_index = 0;
+  ThreadId next_waiter = kNoThread;
 };
 
 struct Execution::ProcessRecord {
@@ -95,10 +102,7 @@ OpKind Execution::pending_op(ThreadId t) const noexcept { return threads_[t]->op
 ObjectRef Execution::pending_object(ThreadId t) const noexcept { return threads_[t]->object; }
 
 Execution::ThreadRecord& Execution::make_thread() {
-  if (thread_count_ == threads_.size()) {
-    threads_.push_back(std::make_unique<ThreadRecord>());
-    runnable_.resize(threads_.size());  // decide() writes up to one slot per thread
-  }
+  if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<ThreadRecord>());
   ThreadRecord& t = *threads_[thread_count_];
   t.owner = this;
   t.id = thread_count_++;
@@ -114,6 +118,8 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.atomic_depth = 0;
   t.halted = false;
   t.in_body = false;
+  t.waiting = false;
+  t.next_waiter = kNoThread;
   return t;
 }
 
@@ -135,6 +141,7 @@ ThreadId Execution::spawn(ThreadBody body) {
   ++processes_[process]->live;
   t.body = body;
   t.fiber.start(stacks_, &Execution::thread_main, &t, t.id);
+  runnable_.add(t.id);
   strategy_->on_spawn(t.id);
   return t.id;
 }
@@ -178,8 +185,17 @@ void Execution::thread_main(void* p) {
     }
   }
   if (!x.failure_ && !x.aborting_) x.record(OpKind::End, {ObjectKind::Thread, t.id}, {});
+  x.end_thread(t);
+}
+
+void Execution::end_thread(ThreadRecord& t) {
   t.ended = true;
-  --x.processes_[t.process]->live;
+  runnable_.remove(t.id);
+  touch({ObjectKind::Thread, t.id});
+  ProcessRecord& p = *processes_[t.process];
+  // A process's end (its last thread's) may wake whoever waits for it, and
+  // close what only it used: every waiter looks again.
+  if (--p.live == 0) touch_all_ = true;
 }
 
 ThreadId Execution::spawn_process(ThreadBody body, ObjectRef ref, std::string name) {
@@ -204,8 +220,13 @@ bool Execution::process_ended(ProcessId p) const noexcept { return processes_[p]
 void Execution::end_process(ProcessId p, Death how) noexcept {
   ProcessRecord& r = *processes_[p];
   if (r.death == Death::None) r.death = how;
-  for (std::uint32_t i = 0; i < thread_count_; ++i)
-    if (threads_[i]->process == p && !threads_[i]->ended) threads_[i]->killed = true;
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    ThreadRecord& t = *threads_[i];
+    if (t.process != p || t.ended) continue;
+    t.killed = true;
+    runnable_.add(t.id);  // a killed thread runs, whatever it waits for, to unwind
+  }
+  touch_all_ = true;
 }
 
 void Execution::plan_crash(ProcessId p, std::uint64_t at) noexcept {
@@ -235,6 +256,10 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   Binding binding(this);
   slots_ = ThreadLocalSlots::of_this_thread();
   timed_waiters_ = 0;
+  runnable_.clear();
+  for (auto& heads : waiters_) heads.clear();
+  touched_.clear();
+  touch_all_ = false;
   strategy_ = &strategy;
   config_ = config;
   thread_count_ = 0;
@@ -267,6 +292,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
     o->begin(*this);
     if (o->wants_events()) listening_.push_back(o);
   }
+  recording_ = record_events_ || !listening_.empty() || !taps_.empty();
   current_ = spawn(body);
   for (;;) {
     ThreadRecord& t = *threads_[current_];
@@ -322,7 +348,7 @@ void Execution::abandon(ThreadRecord& t) noexcept {
     } catch (...) {
     }
   }
-  t.ended = true;
+  if (!t.ended) end_thread(t);
 }
 
 inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
@@ -340,19 +366,97 @@ ThreadId Execution::decide(ThreadId current, bool yielding) {
          current != kNoThread ? threads_[current]->where : Location{});
     return current;
   }
-  const Time earliest = timed_waiters_ > 0 ? earliest_deadline() : kNever;
-  if (current != kNoThread && threads_[current]->atomic_depth > 0 && runnable(*threads_[current], earliest))
+  update_runnable();
+  std::span<const ThreadId> choices = runnable_.members();
+  const RunnableSet* set = &runnable_;
+  if (timed_waiters_ > 0) {
+    // The timer rule: a timed wait whose deadline is the earliest pending
+    // one (or past) may time out now, as the strategy chooses.
+    const Time earliest = earliest_deadline();
+    with_timers_.assign(choices.begin(), choices.end());
+    for (std::uint32_t i = 0; i < thread_count_; ++i) {
+      const ThreadRecord& t = *threads_[i];
+      if (!t.ended && t.deadline != kNever && !runnable_.contains(t.id) && (t.deadline <= now_ || t.deadline == earliest))
+        with_timers_.push_back(t.id);
+    }
+    choices = with_timers_;
+    set = nullptr;
+  }
+  if (current != kNoThread && threads_[current]->atomic_depth > 0 &&
+      std::find(choices.begin(), choices.end(), current) != choices.end())
     return current;
-  ThreadId* const out = runnable_.data();
-  std::uint32_t n = 0;
-  for (std::uint32_t i = 0; i < thread_count_; ++i)
-    if (runnable(*threads_[i], earliest)) out[n++] = i;
-  if (n == 1) return out[0];
-  if (n == 0) {
+  if (choices.size() == 1) return choices[0];
+  if (choices.empty()) {
     fail(Verdict::Deadlock, "no thread can run", current != kNoThread ? threads_[current]->where : Location{});
     return current;
   }
-  return choose_thread(std::span<const ThreadId>(out, n), current, yielding);
+  return choose_thread(choices, set, current, yielding);
+}
+
+void Execution::update_runnable() {
+  if (touch_all_) {
+    touch_all_ = false;
+    touched_.clear();
+    for (auto& heads : waiters_)
+      for (ThreadId head : heads) recheck(head);
+  } else if (!touched_.empty()) {
+    for (std::size_t i = 0; i < touched_.size(); ++i) {
+      const ObjectRef o = touched_[i];
+      recheck(waiters_[static_cast<unsigned>(o.kind) & 15][o.index]);
+    }
+    touched_.clear();
+  }
+  // Waits on no object (a sleep) are few; their readiness is asked each time.
+  if (!waiters_[0].empty()) recheck(waiters_[0][0]);
+#ifndef NDEBUG
+  verify_runnable();
+#endif
+}
+
+void Execution::recheck(ThreadId waiter) {
+  for (ThreadId w = waiter; w != kNoThread;) {
+    const ThreadRecord& t = *threads_[w];
+    runnable_.set(w, t.killed || t.blocker.ready(t.blocker.state, w));
+    w = t.next_waiter;
+  }
+}
+
+#ifndef NDEBUG
+// verify_runnable checks the incremental set against every thread's own
+// answer: a primitive that changed what a waiter waits for without an
+// event on the object it waits on would leave a waiter asleep.
+void Execution::verify_runnable() const {
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const ThreadRecord& t = *threads_[i];
+    const bool expected = !t.ended && (!t.blocker.ready || t.killed || t.blocker.ready(t.blocker.state, t.id));
+    if (expected != runnable_.contains(t.id)) {
+      std::fprintf(stderr, "weft: internal error: T%u is %srunnable but the runnable set says otherwise (op %u)\n",
+                   t.id, expected ? "" : "not ", static_cast<unsigned>(t.op));
+      std::abort();
+    }
+  }
+}
+#endif
+
+void Execution::wait_on(ThreadRecord& t) {
+  const ObjectRef o = t.blocker.ready ? t.object : ObjectRef{};
+  auto& heads = waiters_[static_cast<unsigned>(o.kind) & 15];
+  const std::uint32_t index = o.kind == ObjectKind::None ? 0 : o.index;
+  if (index >= heads.size()) heads.resize(index + 1, kNoThread);
+  t.next_waiter = heads[index];
+  heads[index] = t.id;
+  t.waiting = true;
+  t.wait_index = index;
+  t.wait_kind = o.kind;
+}
+
+void Execution::stop_waiting(ThreadRecord& t) noexcept {
+  if (!t.waiting) return;
+  ThreadId* link = &waiters_[static_cast<unsigned>(t.wait_kind) & 15][t.wait_index];
+  while (*link != t.id) link = &threads_[*link]->next_waiter;
+  *link = t.next_waiter;
+  t.next_waiter = kNoThread;
+  t.waiting = false;
 }
 
 Time Execution::earliest_deadline() const noexcept {
@@ -368,8 +472,9 @@ Time Execution::earliest_deadline() const noexcept {
   return earliest;
 }
 
-ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, ThreadId current, bool yielding) {
-  const Decision d{runnable, current, yielding, steps_, thread_count_};
+ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, const RunnableSet* set, ThreadId current,
+                                   bool yielding) {
+  const Decision d{runnable, current, yielding, steps_, thread_count_, set};
   ThreadId pick;
   try {
     pick = strategy_->pick_thread(d);
@@ -395,6 +500,12 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
   me.blocker = blocker ? *blocker : Blocker{};
   me.deadline = deadline;
   if (deadline != kNever) ++timed_waiters_;
+  if (me.blocker.ready) {
+    // The thread waits on its object's list until it proceeds; whoever
+    // records an event on that object makes it look again.
+    wait_on(me);
+    runnable_.set(me.id, me.killed || me.blocker.ready(me.blocker.state, me.id));
+  }
   const ThreadId next = decide(current_, yielding);
   if (failure_) return abort_point();
   if (next != current_) {
@@ -446,8 +557,10 @@ void Execution::notify_observers() {
 
 void Execution::clear_pending(ThreadRecord& t) noexcept {
   if (t.deadline != kNever) --timed_waiters_;
+  stop_waiting(t);
   t.blocker = {};
   t.deadline = kNever;
+  if (!t.ended) runnable_.add(t.id);
 }
 
 Execution::UnwindDeferral::UnwindDeferral(Execution& x) noexcept
@@ -469,7 +582,7 @@ StepResult Execution::abort_point() {
   return StepResult::Aborted;
 }
 
-Event& Execution::record(OpKind op, ObjectRef object, Location where, std::uint8_t flags, ThreadId peer,
+Event& Execution::append(OpKind op, ObjectRef object, Location where, std::uint8_t flags, ThreadId peer,
                          std::memory_order order, std::uint64_t value) {
   const tsan::Unseen unseen;
   Event& e = events_.emplace_back();

@@ -23,6 +23,7 @@
 #include "scheduler/event.h"
 #include "scheduler/fiber.h"
 #include "scheduler/observer.h"
+#include "scheduler/runnable_set.h"
 #include "scheduler/schedule.h"
 #include "scheduler/stack_pool.h"
 #include "scheduler/strategy.h"
@@ -111,6 +112,17 @@ class Execution {
   void observe(Observer* observer) { observers_.push_back(observer); }
   // tap adds a tap for every later execution; it must outlive them.
   void tap(Tap* tap) { taps_.push_back(tap); }
+  // record_events makes every later execution keep its events (a replay,
+  // or the re-run that rebuilds a failing execution's trace). Otherwise an
+  // execution keeps them only while a tap or an observer that wants them
+  // in it is registered: an exploring execution records nothing.
+  void record_events(bool on) noexcept { record_events_ = on; }
+  // recording: the running execution keeps its events.
+  bool recording() const noexcept { return recording_; }
+  // client is one pointer the harness keeps with the execution for the code
+  // its primitives call (weft's checkers); null unless set.
+  void set_client(void* client) noexcept { client_ = client; }
+  void* client() const noexcept { return client_; }
 
   // run performs execution number `index` of `body` (as thread 0) under
   // `strategy`, until every thread ended or the execution failed. It leaves
@@ -176,11 +188,17 @@ class Execution {
   // When the execution is ending it returns Aborted and the thread unwinds
   // at its next ordinary step.
   StepResult release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker = nullptr);
-  // record appends the event of an operation that took effect, shows it to
-  // the taps, and returns it for the caller to add what taps do not need
-  // (a value to print). A message's number is `value`: taps need it.
+  // record notes an operation that took effect on `object`: its waiters
+  // look again at the next decision. While the execution records, it also
+  // appends the event, shows it to the taps and returns it for the caller
+  // to add what taps do not need (a value to print); otherwise what it
+  // returns is scratch. A message's number is `value`: taps need it.
   Event& record(OpKind op, ObjectRef object, Location where, std::uint8_t flags = 0, ThreadId peer = kNoThread,
-                std::memory_order order = std::memory_order_seq_cst, std::uint64_t value = 0);
+                std::memory_order order = std::memory_order_seq_cst, std::uint64_t value = 0) {
+    touch(object);
+    if (!recording_) return scratch_;
+    return append(op, object, where, flags, peer, order, value);
+  }
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
   std::uint32_t choose(std::uint32_t bound);
@@ -334,7 +352,22 @@ class Execution {
 
   ThreadRecord& make_thread();
   ThreadId decide(ThreadId current, bool yielding);
-  ThreadId choose_thread(std::span<const ThreadId> runnable, ThreadId current, bool yielding);
+  ThreadId choose_thread(std::span<const ThreadId> runnable, const RunnableSet* set, ThreadId current,
+                         bool yielding);
+  Event& append(OpKind op, ObjectRef object, Location where, std::uint8_t flags, ThreadId peer,
+                std::memory_order order, std::uint64_t value);
+  void update_runnable();
+  void recheck(ThreadId waiter);
+  void verify_runnable() const;
+  void wait_on(ThreadRecord& t);
+  void stop_waiting(ThreadRecord& t) noexcept;
+  void end_thread(ThreadRecord& t);
+  // touch notes that an event changed `object`: its waiters look again at
+  // the next decision.
+  void touch(ObjectRef object) {
+    const auto& heads = waiters_[static_cast<unsigned>(object.kind) & 15];
+    if (object.index < heads.size() && heads[object.index] != kNoThread) touched_.push_back(object);
+  }
   Time earliest_deadline() const noexcept;
   bool runnable(const ThreadRecord& t, Time earliest_due) const noexcept;
   void record_failure(Verdict verdict, std::string message, Location where);
@@ -364,8 +397,24 @@ class Execution {
   std::uint64_t index_ = 0;
   Time now_ = 0;
   std::uint32_t object_counts_[16] = {};
-  std::vector<ThreadId> runnable_;   // scratch for decide(), one slot per thread record
+  // The threads that can take the next step (without the timer rule's),
+  // kept as threads wait, wake and end. A thread waiting at a scheduling
+  // point with a blocker is on the list of its pending object,
+  // waiters_[kind][index] (the head; ThreadRecord::next_waiter links the
+  // rest; waits on no object are waiters_[0][0]), and its readiness is asked
+  // again only when an event touches that object (touched_), when a
+  // process ends or is killed (touch_all_: every waiter), or, for waits on
+  // no object, at every decision.
+  RunnableSet runnable_;
+  std::vector<ThreadId> waiters_[16];
+  std::vector<ObjectRef> touched_;
+  bool touch_all_ = false;
+  std::vector<ThreadId> with_timers_;  // scratch for decide(): runnable_ and timers that may fire
   std::vector<Event> events_;
+  Event scratch_;                    // what record() returns while not recording
+  bool record_events_ = false;
+  bool recording_ = false;
+  void* client_ = nullptr;
   std::vector<Observer*> observers_;
   std::vector<Observer*> listening_;  // those of observers_ that want this execution's events
   std::vector<Tap*> taps_;

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 namespace weft::sched {
 
 namespace {
 std::string list_threads(std::span<const ThreadId> threads) {
+  std::vector<ThreadId> sorted(threads.begin(), threads.end());
+  std::sort(sorted.begin(), sorted.end());
   std::string out;
-  for (ThreadId t : threads) out += (out.empty() ? "T" : ", T") + std::to_string(t);
+  for (ThreadId t : sorted) out += (out.empty() ? "T" : ", T") + std::to_string(t);
   return out;
 }
 }  // namespace
@@ -21,7 +24,7 @@ ThreadId ReplayStrategy::pick_thread(const Decision& d) {
                            ": the token's choices ran out while threads " + list_threads(d.runnable) +
                            " could still run");
   const ThreadId t = reader_.next(d.thread_count);
-  if (!std::binary_search(d.runnable.begin(), d.runnable.end(), t))
+  if (!d.can_run(t))
     throw ScheduleMismatch("the schedule diverged at step " + std::to_string(d.step) + ": the token expected T" +
                            std::to_string(t) + " to be runnable, but runnable are " + list_threads(d.runnable));
   return t;

@@ -16,6 +16,7 @@ ThreadId SteerStrategy::pick_thread(const Decision& d) {
   ++delays_;
   Decision narrowed = d;
   narrowed.runnable = allowed_;
+  narrowed.set = nullptr;
   return base_.pick_thread(narrowed);
 }
 

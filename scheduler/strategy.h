@@ -9,17 +9,31 @@
 #include <stdexcept>
 #include <string>
 
+#include "scheduler/runnable_set.h"
 #include "scheduler/types.h"
 
 namespace weft::sched {
 
 // Decision is what a strategy sees at a scheduling point.
 struct Decision {
-  std::span<const ThreadId> runnable;  // ascending, never empty
+  // runnable: never empty, in no particular order (but the same in every
+  // run of a schedule).
+  std::span<const ThreadId> runnable;
   ThreadId current = kNoThread;        // thread that reached the point; kNoThread if it ended
   bool yielding = false;               // current asked to let others run first
   std::uint64_t step = 0;              // 1-based index of this decision
   std::uint32_t thread_count = 0;      // threads created so far
+  // set, when not null, holds exactly the threads of `runnable`, for O(1)
+  // membership tests.
+  const RunnableSet* set = nullptr;
+
+  // can_run says whether `t` is among `runnable`.
+  bool can_run(ThreadId t) const noexcept {
+    if (set) return set->contains(t);
+    for (ThreadId r : runnable)
+      if (r == t) return true;
+    return false;
+  }
 };
 
 // ScheduleMismatch is thrown by a strategy that cannot follow the execution

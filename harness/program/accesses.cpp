@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "checkers/checks.h"
 #include "scheduler/execution.h"
 #include "symbols.h"
 
@@ -30,33 +31,43 @@ using sched::ObjectKind;
 using sched::ObjectRef;
 using sched::OpKind;
 
-// Objects maps the addresses accessed in the running execution to the
-// objects that name them in events ("var#3"), first use first. Process-wide
-// because the hooks carry no context; guarded since explorations may run on
-// several OS threads (they would then only rename each other's objects).
+// Shadow is what weft keeps of one address in the running execution: the
+// object that names it in events ("var#3"), first use first, and what the
+// race detector knows of it.
+struct Shadow {
+  ObjectRef ref;
+  checkers::VarShadow var;      // a plain address's accesses
+  checkers::VectorClock clock;  // an atomic's release sequence
+};
+
+// Objects maps the addresses accessed in the running execution to their
+// shadows. Process-wide because the hooks carry no context; guarded since
+// explorations may run on several OS threads (they would then only rename
+// each other's objects).
 class Objects {
  public:
-  ObjectRef of(Execution& x, const volatile void* address, ObjectKind kind) {
+  Shadow& of(Execution& x, const volatile void* address, ObjectKind kind) {
     const std::lock_guard<std::mutex> hold(guard_);
     if (generation_ != x.generation()) {
       generation_ = x.generation();
-      refs_.clear();
+      shadows_.clear();
     }
     const auto key = reinterpret_cast<std::uintptr_t>(address) << 1 | (kind == ObjectKind::Atomic ? 1 : 0);
-    auto [it, added] = refs_.try_emplace(key);
-    if (added) it->second = x.name_object(kind);
+    auto [it, added] = shadows_.try_emplace(key);
+    if (added) it->second.ref = x.name_object(kind);
     return it->second;
   }
 
  private:
   std::mutex guard_;
   std::uint64_t generation_ = 0;
-  std::unordered_map<std::uintptr_t, ObjectRef> refs_;
+  std::unordered_map<std::uintptr_t, Shadow> shadows_;  // node-based: a Shadow stays where it is
 };
 
-// object_of names `address` through the map; the lock and the guard of its first use are
-// weft's, not the program's, so they run uncontrolled.
-ObjectRef object_of(Execution& x, const volatile void* address, ObjectKind kind) {
+// shadow_of finds the shadow of `address` in the map; the lock and the
+// guard of its first use are weft's, not the program's, so they run
+// uncontrolled.
+Shadow& shadow_of(Execution& x, const volatile void* address, ObjectKind kind) {
   const Execution::Uncontrolled weft_itself;
   static Objects o;
   return o.of(x, address, kind);
@@ -78,10 +89,18 @@ __attribute__((no_sanitize("address"))) bool shown_bits(const volatile void* add
 void plain_access(const volatile void* address, unsigned size, bool write, const void* caller) {
   Execution* x = Execution::active();
   if (!x || x->aborting()) return;
-  const ObjectRef ref = object_of(*x, address, ObjectKind::Var);
+  Shadow& shadow = shadow_of(*x, address, ObjectKind::Var);
+  const ObjectRef ref = shadow.ref;
   const sched::Location where = verifier::caller_location(caller);
   const OpKind op = write ? OpKind::Write : OpKind::Read;
   if (x->step(op, ref, where) == sched::StepResult::Aborted) return;
+  if (checkers::Checks* c = checkers::of(*x)) {
+    if (write) {
+      c->write(*x, x->current(), shadow.var, ref, where);
+    } else {
+      c->read(*x, x->current(), shadow.var, ref, where);
+    }
+  }
   sched::Event& e = x->record(op, ref, where);
   if (!write && shown_bits(address, size, e.value)) e.value_kind = sched::ValueKind::Signed;
 }
@@ -107,13 +126,20 @@ class AtomicPoint {
       x_ = nullptr;
       return;
     }
-    ref_ = object_of(*x_, address, ObjectKind::Atomic);
+    shadow_ = &shadow_of(*x_, address, ObjectKind::Atomic);
+    ref_ = shadow_->ref;
     where_ = verifier::caller_location(caller);
     x_->step(op_, ref_, where_);
   }
   template <class T>
   T done(T value, OpKind op) {
     if (x_ && !x_->aborting()) {
+      if (checkers::Checks* c = checkers::of(*x_)) {
+        const checkers::AtomicAccess access = op == OpKind::Load || op == OpKind::CasFailure ? checkers::AtomicAccess::Load
+                                              : op == OpKind::Store                       ? checkers::AtomicAccess::Store
+                                                                                          : checkers::AtomicAccess::Rmw;
+        c->atomic(x_->current(), shadow_->clock, access, order_);
+      }
       sched::Event& e = x_->record(op, ref_, where_);
       e.order = order_;
       if constexpr (sizeof(T) < 8) {  // shown as the signed value of its size, like plain reads
@@ -128,6 +154,7 @@ class AtomicPoint {
   Execution* x_;
   OpKind op_;
   std::memory_order order_;
+  Shadow* shadow_ = nullptr;
   ObjectRef ref_;
   sched::Location where_;
 };

@@ -52,6 +52,7 @@ BarrierBase::arrival_token BarrierBase::arrive(std::ptrdiff_t update, bool drop,
   const std::uint64_t phase = s.phase;
   s.arrived += update;
   if (drop) ++s.dropped;
+  if (checkers::Checks* c = checks(*x)) c->barrier_arrive(x->current(), s.ref);
   record_op(*x, op, s.ref, where);
   if (s.arrived == s.expected) {
     {
@@ -80,6 +81,7 @@ void BarrierBase::wait(arrival_token&& token, source_location where) const {
   b.ready = &phase_over;
   b.state = &w;
   if (x->step(OpKind::Wait, s.ref, at(where), &b) == StepResult::Aborted) return;
+  if (checkers::Checks* c = checks(*x)) c->barrier_wait(x->current(), s.ref);
   record_op(*x, OpKind::Wait, s.ref, where);
 }
 

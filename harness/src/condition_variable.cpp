@@ -90,10 +90,15 @@ bool CondvarBase::wait_on(MutexBase& mutex, std::int64_t deadline, source_locati
   const unsigned depth = m.depth;
   m.owner = sched::kNoThread;
   m.depth = 0;
+  for (unsigned i = 0; i < depth; ++i) unlocked(x, m, where);
   record_op(x, OpKind::Unlock, m.ref, where);
   enqueue_self(x, cv, where);
   const bool woken = block_self(x, cv, deadline, where);
-  if (acquire(x, m, where)) m.depth = depth;
+  if (acquire(x, m, where)) {
+    // A recursive mutex held several times is held as many times again.
+    for (unsigned i = 1; i < depth; ++i) locked(x, m, true, where);
+    m.depth = depth;
+  }
   return woken;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "checkers/checks.h"
 #include "scheduler/execution.h"
 #include "scheduler/trace.h"
 #include "scheduler/tsan.h"
@@ -47,6 +48,10 @@ inline sched::Event& record_op(Execution& x, OpKind op, ObjectRef object, source
                                std::uint8_t flags = 0, ThreadId peer = sched::kNoThread) {
   return x.record(op, object, at(where), flags, peer);
 }
+
+// checks is the checkers the execution runs with, or null (an execution run
+// without weft's explore or replay).
+inline checkers::Checks* checks(Execution& x) noexcept { return checkers::of(x); }
 
 // thread_name is "T3".
 inline std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }

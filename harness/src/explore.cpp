@@ -9,7 +9,7 @@
 
 #include "checkers/escape_checker.h"
 #include "checkers/lock_order.h"
-#include "checkers/leak_checker.h"
+#include "checkers/checks.h"
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
 #include "crash_handler.h"
@@ -53,6 +53,32 @@ void count_outcome(const sched::Execution& execution, Report& report) {
   if (execution.outcome() == sched::Outcome::Stopped && execution.cut_short()) ++report.stopped;
 }
 
+// failure_of is the report of the failed execution number `index` that
+// just ran. An execution that did not record its events is run again along
+// its schedule, recording them, so that its report (trace, and what the
+// checkers say with them, such as the lock sets of a race) is the one a
+// recording exploration would have given. If the re-run does not fail the
+// same way (the body depends on something weft does not control), the
+// report is built from what the first run knew, without a trace.
+Failure failure_of(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
+                   const std::function<void()>& body, const Options& options) {
+  if (execution.recording()) return detail::build_failure(execution, index, options.trace_steps());
+  const Failure first = detail::build_failure(execution, index, options.trace_steps());
+  const sched::FailureRecord found = *execution.failure();
+  const sched::Schedule schedule = execution.schedule();
+  sched::ReplayStrategy replay(schedule);
+  execution.record_events(true);
+  execution.run(replay, config, index, body_of(body));
+  execution.record_events(false);
+  const sched::FailureRecord* again = execution.failure();
+  if (again && again->verdict == found.verdict && again->step == found.step && replay.finished())
+    return detail::build_failure(execution, index, options.trace_steps());
+  Failure f = first;
+  f.message += "\n(no trace: running this execution again to record it did not fail the same way, so the body "
+               "depends on something weft does not control)";
+  return f;
+}
+
 // kConfirmBudget bounds the executions spent confirming a lock-order cycle.
 constexpr std::uint64_t kConfirmBudget = 2000;
 // kMaxSteers bounds the steered decisions of one confirming execution.
@@ -75,14 +101,15 @@ bool waits_for_locks(const sched::FailureRecord& deadlock) {
 // other failures are passed over, since steering starves threads (a spin
 // loop may hang). Returns the Deadlock, or a LockOrderInversion naming the
 // cycle, which no single schedule shows and so has no token.
-Failure confirm_lock_order(sched::Execution& execution, const checkers::LockOrderGraph& graph,
+Failure confirm_lock_order(sched::Execution& execution, const checkers::Checks& checks,
                            const checkers::LockCycle& cycle, const sched::Config& config,
                            const std::function<void()>& body, const Options& options, Report& report) {
   sched::RandomStrategy base(sched::splitmix64(options.seed() ^ 0x6c6f636b6f726472u));
   sched::SteerStrategy steer(
       base,
       [&](sched::ThreadId t) {
-        return graph.closes_edge(cycle, t, execution.pending_op(t), execution.pending_object(t));
+        return checkers::LockOrderGraph::closes_edge(cycle, execution.pending_op(t), execution.pending_object(t),
+                                                     checks.held().of(t));
       },
       kMaxSteers);
   const std::uint64_t budget = std::min(kConfirmBudget, options.iterations());
@@ -93,7 +120,7 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::LockOrde
     count_outcome(execution, report);
     const sched::FailureRecord* found = execution.failure();
     if (found && found->verdict == sched::Verdict::Deadlock) {
-      Failure f = detail::build_failure(execution, i, options.trace_steps());
+      Failure f = failure_of(execution, config, i, body, options);
       f.message = (waits_for_locks(*found) ? "confirmed lock-order inversion: "
                                            : "found while confirming a lock-order inversion: ") +
                   f.message;
@@ -169,12 +196,11 @@ Report explore(const std::function<void()>& body, const Options& options) {
   sched::Execution execution(stacks);
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
   const sched::Config config = config_of(options);
-  checkers::LeakChecker leaks;
-  execution.observe(&leaks);
   checkers::RaceDetector races;
-  if (config.race_detection) execution.observe(&races);
   checkers::LockOrderGraph lock_order;
-  if (options.lock_order()) execution.observe(&lock_order);
+  checkers::Checks checks(config.race_detection ? &races : nullptr, options.lock_order() ? &lock_order : nullptr);
+  execution.set_client(&checks);
+  execution.observe(&checks);
   checkers::TsanBridge tsan;
   watch_with_tsan(execution, tsan);
   checkers::EscapeChecker escapes;
@@ -188,7 +214,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
     execution.run(*strategy, config, i, body_of(body));
     report.executions = i + 1;
     if (execution.failure()) {
-      report.failure = detail::build_failure(execution, i, options.trace_steps());
+      report.failure = failure_of(execution, config, i, body, options);
       return report;
     }
     count_outcome(execution, report);
@@ -204,7 +230,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
   }
   if (options.lock_order()) {
     if (const std::optional<checkers::LockCycle> cycle = lock_order.find_cycle())
-      report.failure = confirm_lock_order(execution, lock_order, *cycle, config, body, options, report);
+      report.failure = confirm_lock_order(execution, checks, *cycle, config, body, options, report);
   }
   return report;
 }
@@ -218,10 +244,11 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   sched::Execution execution(stacks);
   sched::ReplayStrategy strategy(token.schedule);
   const sched::Config config = token.config;
-  checkers::LeakChecker leaks;
-  execution.observe(&leaks);
   checkers::RaceDetector races;
-  if (config.race_detection) execution.observe(&races);
+  checkers::Checks checks(config.race_detection ? &races : nullptr, nullptr);
+  execution.set_client(&checks);
+  execution.observe(&checks);
+  execution.record_events(true);
   checkers::TsanBridge tsan;
   watch_with_tsan(execution, tsan);
   checkers::EscapeChecker escapes;

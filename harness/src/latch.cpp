@@ -16,6 +16,7 @@ using detail::StepResult;
 struct LatchState {
   explicit LatchState(std::ptrdiff_t initial) noexcept : count(initial) {}
   detail::ObjectRef ref;
+  checkers::VectorClock clock;  // what count_downs released, for the race detector
   std::ptrdiff_t count;
 };
 
@@ -37,6 +38,7 @@ void latch::count_down(std::ptrdiff_t n, source_location where) {
     return;
   }
   s.count -= n;
+  if (checkers::Checks* c = detail::checks(*x)) c->release(x->current(), s.clock);
   sched::Event& e = detail::record_op(*x, OpKind::CountDown, s.ref, where);
   e.value = static_cast<std::uint64_t>(s.count);
   e.value_kind = sched::ValueKind::Signed;
@@ -49,6 +51,7 @@ bool latch::try_wait(source_location where) const {
   auto& s = detail::state_of<LatchState>(*x, slot_, detail::ObjectKind::Latch, initial_);
   if (x->step(OpKind::TryWait, s.ref, detail::at(where)) == StepResult::Aborted) return false;
   const bool ok = s.count == 0;
+  if (checkers::Checks* c = detail::checks(*x); c && ok) c->acquire(x->current(), s.clock);
   detail::record_op(*x, OpKind::TryWait, s.ref, where, ok ? 0 : sched::kFailed);
   return ok;
 }
@@ -62,6 +65,7 @@ void latch::wait(source_location where) const {
   b.ready = &open;
   b.state = &s;
   if (x->step(OpKind::Wait, s.ref, detail::at(where), &b) == StepResult::Aborted) return;
+  if (checkers::Checks* c = detail::checks(*x)) c->acquire(x->current(), s.clock);
   detail::record_op(*x, OpKind::Wait, s.ref, where);
 }
 

@@ -36,6 +36,14 @@ std::string who(Execution& x) {
 
 sched::Event& record_message(Execution& x, OpKind op, ObjectRef ref, std::uint64_t number, std::uint8_t flags,
                              source_location where) {
+  if (checkers::Checks* c = checks(x)) {
+    // A send or a close releases into its message's clock; the receive of
+    // that message, or an operation that observed that close, acquires it.
+    if ((op == OpKind::Send && !(flags & sched::kFailed)) || op == OpKind::Close)
+      c->message_release(x.current(), ref, number);
+    if ((op == OpKind::Recv && !(flags & sched::kFailed)) || (flags & sched::kClosed))
+      c->message_acquire(x.current(), ref, number);
+  }
   return x.record(op, ref, at(where), flags, sched::kNoThread, std::memory_order_seq_cst, number);
 }
 

@@ -39,6 +39,7 @@ bool acquire(Execution& x, MutexState& m, source_location where) {
   const sched::Blocker b = m.blocker();
   if (x.step(OpKind::Lock, m.ref, at(where), &b) == StepResult::Aborted) return false;
   m.take(x.current());
+  locked(x, m, true, where);
   record_op(x, OpKind::Lock, m.ref, where);
   return true;
 }
@@ -67,7 +68,12 @@ bool MutexBase::try_lock(source_location where) {
   MutexState& m = MutexAccess::state(*x, *this);
   if (x->step(OpKind::TryLock, m.ref, at(where)) == StepResult::Aborted) return false;
   const bool free = lockable(&m, x->current());
-  if (free) m.take(x->current());
+  if (free) {
+    m.take(x->current());
+    locked(*x, m, false, where);
+  } else if (checkers::Checks* c = checks(*x)) {
+    c->lock_op(x->current(), m.ref, at(where));
+  }
   record_op(*x, OpKind::TryLock, m.ref, where, free ? 0 : sched::kFailed);
   return free;
 }
@@ -82,10 +88,12 @@ bool MutexBase::lock_until(std::int64_t deadline, source_location where) {
   const StepResult r = x->step(OpKind::TryLock, m.ref, at(where), &b, deadline);
   if (r == StepResult::Aborted) return false;
   if (r == StepResult::TimedOut) {
+    if (checkers::Checks* c = checks(*x)) c->lock_op(x->current(), m.ref, at(where));
     record_op(*x, OpKind::TryLock, m.ref, where, sched::kFailed | sched::kTimedOut);
     return false;
   }
   m.take(x->current());
+  locked(*x, m, false, where);
   record_op(*x, OpKind::TryLock, m.ref, where);
   return true;
 }
@@ -107,6 +115,7 @@ void MutexBase::unlock(source_location where) {
     return;
   }
   if (--m.depth == 0) m.owner = sched::kNoThread;
+  unlocked(*x, m, where);
   record_op(*x, OpKind::Unlock, m.ref, where);
 }
 

@@ -16,6 +16,7 @@ struct MutexState {
   bool recursive;
   ThreadId owner = sched::kNoThread;
   unsigned depth = 0;  // times the owner locked it
+  checkers::VectorClock clock;  // what unlocks released, for the race detector
 
   // blocker is what a thread waiting to lock this mutex waits for.
   sched::Blocker blocker() const noexcept;
@@ -37,5 +38,22 @@ class MutexAccess {
 // acquire blocks until `m` can be taken by the caller and takes it; false
 // if the execution is being unwound.
 bool acquire(Execution& x, MutexState& m, source_location where);
+
+// locked tells the checkers that the caller took `m` (blocking: by a lock
+// that waits); unlocked that it released it once.
+inline void locked(Execution& x, MutexState& m, bool blocking, source_location where) {
+  if (checkers::Checks* c = checks(x)) {
+    c->lock_op(x.current(), m.ref, at(where));
+    c->acquire(x.current(), m.clock);
+    c->locked(x.current(), m.ref, false, blocking, at(where));
+  }
+}
+inline void unlocked(Execution& x, MutexState& m, source_location where) {
+  if (checkers::Checks* c = checks(x)) {
+    c->lock_op(x.current(), m.ref, at(where));
+    c->release(x.current(), m.clock);
+    c->unlocked(x.current(), m.ref, false);
+  }
+}
 
 }  // namespace weft::detail

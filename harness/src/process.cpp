@@ -120,6 +120,7 @@ void process::start(std::string name, std::unique_ptr<detail::ProcessTask> task,
   bound.adopt(s->pid);
   if (const std::uint64_t at = detail::plan_fault(x, x.config().process_crashes, detail::kCrashScales))
     x.plan_crash(s->pid, at);
+  if (checkers::Checks* c = detail::checks(x)) c->spawned(x.current(), t, detail::at(where), true);
   detail::record_op(x, OpKind::Spawn, s->ref, where, 0, t);
   state_ = s;
   generation_ = x.generation();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace {
 struct AtomicState {
   ObjectRef ref;
   std::vector<ThreadId> waiting;  // blocked in wait(), in arrival order
+  checkers::VectorClock clock;    // its release sequence's, for the race detector
 };
 
 struct VarState {
@@ -24,13 +26,17 @@ struct VarState {
   sched::ProcessId process = 0;
   ThreadId first = 0;
   sched::Location first_at;
+  checkers::VarShadow shadow;  // its accesses, for the race detector
 };
 
 // shared_across_processes reports a var used by a second process.
 bool shared_across_processes(Execution& x, VarState& s, bool write, source_location where) {
   const sched::ProcessId me = x.process_of(x.current());
   if (!s.touched) {
-    s = VarState{s.ref, true, me, x.current(), at(where)};
+    s.touched = true;
+    s.process = me;
+    s.first = x.current();
+    s.first_at = at(where);
     return false;
   }
   if (s.process == me) return false;
@@ -73,6 +79,21 @@ void record_value(Execution& x, OpKind op, ObjectRef ref, std::memory_order orde
   e.value_kind = static_cast<sched::ValueKind>(value.kind);
 }
 
+// access_of says what an atomic operation does with its value, for the
+// race detector; nothing for waits and notifies.
+std::optional<checkers::AtomicAccess> access_of(AtomicOp op) noexcept {
+  switch (op) {
+    case AtomicOp::Load:
+    case AtomicOp::CasFailure: return checkers::AtomicAccess::Load;
+    case AtomicOp::Store:
+    case AtomicOp::Init: return checkers::AtomicAccess::Store;
+    case AtomicOp::Wait:
+    case AtomicOp::NotifyOne:
+    case AtomicOp::NotifyAll: return std::nullopt;
+    default: return checkers::AtomicAccess::Rmw;
+  }
+}
+
 bool not_waiting(const void* state, ThreadId self) noexcept {
   const auto& w = static_cast<const AtomicState*>(state)->waiting;
   return std::find(w.begin(), w.end(), self) == w.end();
@@ -98,6 +119,8 @@ void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value, 
   if (Execution* x = Execution::active()) {
     if (x->aborting()) return;
     auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
+    if (checkers::Checks* c = checks(*x))
+      if (const auto access = access_of(op)) c->atomic(x->current(), s.clock, *access, order);
     record_value(*x, op_of(op), s.ref, order, value, where);
   }
 }
@@ -149,6 +172,13 @@ void var_done(Slot& slot, bool write, Shown value, source_location where) {
   if (Execution* x = Execution::active()) {
     if (x->aborting()) return;
     auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
+    if (checkers::Checks* c = checks(*x)) {
+      if (write) {
+        c->write(*x, x->current(), s.shadow, s.ref, at(where));
+      } else {
+        c->read(*x, x->current(), s.shadow, s.ref, at(where));
+      }
+    }
     record_value(*x, write ? OpKind::Write : OpKind::Read, s.ref, std::memory_order_relaxed, value, where);
   }
 }

@@ -13,6 +13,7 @@ struct SemaphoreState {
   explicit SemaphoreState(std::ptrdiff_t initial) noexcept : count(initial) {}
   ObjectRef ref;
   std::ptrdiff_t count;
+  checkers::VectorClock clock;  // what releases released, for the race detector
 };
 
 bool has_permit(const void* state, ThreadId) noexcept { return static_cast<const SemaphoreState*>(state)->count > 0; }
@@ -24,7 +25,16 @@ sched::Blocker permit_blocker(const SemaphoreState& s) {
   return b;
 }
 
-void record_count(Execution& x, OpKind op, const SemaphoreState& s, source_location where, std::uint8_t flags = 0) {
+// record_count tells the checkers what the operation did (a release
+// releases, a successful acquire acquires) and records it with the count.
+void record_count(Execution& x, OpKind op, SemaphoreState& s, source_location where, std::uint8_t flags = 0) {
+  if (checkers::Checks* c = checks(x)) {
+    if (op == OpKind::Release) {
+      c->release(x.current(), s.clock);
+    } else if (!(flags & sched::kFailed)) {
+      c->acquire(x.current(), s.clock);
+    }
+  }
   sched::Event& e = record_op(x, op, s.ref, where, flags);
   e.value = static_cast<std::uint64_t>(s.count);
   e.value_kind = sched::ValueKind::Signed;

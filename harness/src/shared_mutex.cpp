@@ -19,6 +19,10 @@ struct SharedMutexState {
   detail::ObjectRef ref;
   ThreadId writer = sched::kNoThread;
   std::vector<ThreadId> readers;  // one entry per shared lock held
+  // For the race detector: what unlocks released (a lock or a lock_shared
+  // acquires it), and what unlock_shareds released (a lock acquires it).
+  checkers::VectorClock clock;
+  checkers::VectorClock shared_clock;
 
   bool reads(ThreadId t) const { return std::find(readers.begin(), readers.end(), t) != readers.end(); }
 };
@@ -52,6 +56,38 @@ bool self_deadlock(Execution& x, const SharedMutexState& s, bool exclusive, sour
   return true;
 }
 
+// Change is what an operation did to the lock, as the checkers hear it.
+enum class Change : std::uint8_t { Nothing, Locked, LockedShared, Unlocked, UnlockedShared };
+
+// tell tells the checkers what the caller's operation did.
+void tell(Execution& x, SharedMutexState& s, Change change, bool blocking, source_location where) {
+  checkers::Checks* c = detail::checks(x);
+  if (!c) return;
+  const ThreadId me = x.current();
+  c->lock_op(me, s.ref, detail::at(where));
+  switch (change) {
+    case Change::Nothing:
+      return;
+    case Change::Locked:
+      c->acquire(me, s.clock);
+      c->acquire(me, s.shared_clock);
+      c->locked(me, s.ref, false, blocking, detail::at(where));
+      return;
+    case Change::LockedShared:
+      c->acquire(me, s.clock);
+      c->locked(me, s.ref, true, blocking, detail::at(where));
+      return;
+    case Change::Unlocked:
+      c->release(me, s.clock);
+      c->unlocked(me, s.ref, false);
+      return;
+    case Change::UnlockedShared:
+      c->release(me, s.shared_clock);
+      c->unlocked(me, s.ref, true);
+      return;
+  }
+}
+
 sched::Blocker blocker(const SharedMutexState& s, bool exclusive) {
   sched::Blocker b;
   b.ready = exclusive ? &writable : &readable;
@@ -77,6 +113,7 @@ void shared_mutex::lock(source_location where) {
   const sched::Blocker b = blocker(*s, true);
   if (x->step(OpKind::Lock, s->ref, detail::at(where), &b) == StepResult::Aborted) return;
   s->writer = x->current();
+  tell(*x, *s, Change::Locked, true, where);
   detail::record_op(*x, OpKind::Lock, s->ref, where);
 }
 
@@ -88,6 +125,7 @@ bool shared_mutex::try_lock(source_location where) {
   if (x->step(OpKind::TryLock, s->ref, detail::at(where)) == StepResult::Aborted) return false;
   const bool ok = writable(s, x->current());
   if (ok) s->writer = x->current();
+  tell(*x, *s, ok ? Change::Locked : Change::Nothing, false, where);
   detail::record_op(*x, OpKind::TryLock, s->ref, where, ok ? 0 : sched::kFailed);
   return ok;
 }
@@ -109,6 +147,7 @@ void shared_mutex::unlock(source_location where) {
     return;
   }
   s->writer = sched::kNoThread;
+  tell(*x, *s, Change::Unlocked, false, where);
   detail::record_op(*x, OpKind::Unlock, s->ref, where);
 }
 
@@ -120,6 +159,7 @@ void shared_mutex::lock_shared(source_location where) {
   const sched::Blocker b = blocker(*s, false);
   if (x->step(OpKind::LockShared, s->ref, detail::at(where), &b) == StepResult::Aborted) return;
   s->readers.push_back(x->current());
+  tell(*x, *s, Change::LockedShared, true, where);
   detail::record_op(*x, OpKind::LockShared, s->ref, where);
 }
 
@@ -131,6 +171,7 @@ bool shared_mutex::try_lock_shared(source_location where) {
   if (x->step(OpKind::TryLockShared, s->ref, detail::at(where)) == StepResult::Aborted) return false;
   const bool ok = readable(s, x->current());
   if (ok) s->readers.push_back(x->current());
+  tell(*x, *s, ok ? Change::LockedShared : Change::Nothing, false, where);
   detail::record_op(*x, OpKind::TryLockShared, s->ref, where, ok ? 0 : sched::kFailed);
   return ok;
 }
@@ -145,6 +186,7 @@ bool shared_mutex::lock_until(std::int64_t deadline, bool exclusive, source_loca
   const StepResult r = x->step(op, s->ref, detail::at(where), &b, deadline);
   if (r == StepResult::Aborted) return false;
   if (r == StepResult::TimedOut) {
+    tell(*x, *s, Change::Nothing, false, where);
     detail::record_op(*x, op, s->ref, where, sched::kFailed | sched::kTimedOut);
     return false;
   }
@@ -152,6 +194,7 @@ bool shared_mutex::lock_until(std::int64_t deadline, bool exclusive, source_loca
     s->writer = x->current();
   else
     s->readers.push_back(x->current());
+  tell(*x, *s, exclusive ? Change::Locked : Change::LockedShared, false, where);
   detail::record_op(*x, op, s->ref, where);
   return true;
 }
@@ -173,6 +216,7 @@ void shared_mutex::unlock_shared(source_location where) {
     return;
   }
   s->readers.erase(it);
+  tell(*x, *s, Change::UnlockedShared, false, where);
   detail::record_op(*x, OpKind::UnlockShared, s->ref, where);
 }
 

@@ -32,6 +32,7 @@ thread::thread(Start, std::unique_ptr<detail::Task> task, source_location where)
   body.arg = task.get();
   const sched::ThreadId spawned = x->spawn(body);
   task.release();
+  if (checkers::Checks* c = detail::checks(*x)) c->spawned(x->current(), spawned, detail::at(where), false);
   detail::record_op(*x, OpKind::Spawn, {}, where, 0, spawned);
   number_ = spawned;
   generation_ = x->generation();
@@ -89,6 +90,7 @@ void thread::join(source_location where) {
   const sched::ThreadId target = number_;
   if (x->release_step(OpKind::Join, {sched::ObjectKind::Thread, target}, detail::at(where), &b) == StepResult::Aborted) return;
   number_ = UINT32_MAX;
+  if (checkers::Checks* c = detail::checks(*x)) c->joined(x->current(), target);
   detail::record_op(*x, OpKind::Join, {sched::ObjectKind::Thread, target}, where);
 }
 
@@ -104,6 +106,7 @@ void thread::detach(source_location where) {
   const sched::ThreadId target = number_;
   if (x->release_step(OpKind::Detach, {sched::ObjectKind::Thread, target}, detail::at(where)) == StepResult::Aborted) return;
   number_ = UINT32_MAX;
+  if (checkers::Checks* c = detail::checks(*x)) c->detached(target);
   detail::record_op(*x, OpKind::Detach, {sched::ObjectKind::Thread, target}, where);
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "checkers/checks.h"
 #include "symbols.h"
 #include "weft/verifier.h"
 
@@ -16,6 +17,7 @@ using sched::Execution;
 void begin_atomic(Execution& x, sched::Location where) {
   if (x.step(sched::OpKind::AtomicBegin, {}, where) == sched::StepResult::Aborted) return;
   x.begin_atomic();
+  if (checkers::Checks* c = checkers::of(x)) c->section_begin(x.current());
   x.record(sched::OpKind::AtomicBegin, {}, where);
 }
 
@@ -27,6 +29,7 @@ void end_atomic(Execution& x, sched::Location where, bool quiet) {
              "T" + std::to_string(x.current()) + " calls __VERIFIER_atomic_end outside an atomic section", where);
     return;
   }
+  if (checkers::Checks* c = checkers::of(x)) c->section_end(x.current());
   x.record(sched::OpKind::AtomicEnd, {}, where);
 }
 

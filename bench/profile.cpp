@@ -1,0 +1,32 @@
+// bench_profile: one exploration of one benchmark workload, nothing else,
+// for instruction counting (bench/callgrind runs it under callgrind at two
+// execution counts and divides the difference).
+//
+//   bench_profile <workload> <executions>
+//
+// Workloads: mutex, mutex-checkers-off (bench_weft's), and many-threads-<n>
+// (bench_threads').
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "result.h"
+#include "workloads.h"
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s <workload> <executions>\n", argv[0]);
+    return 2;
+  }
+  const std::string workload = argv[1];
+  const std::uint64_t executions = bench::count_arg(argc, argv, 2, 1);
+  if (workload == "mutex" || workload == "mutex-checkers-off") {
+    bench::timed_explore("bench_profile", &bench::locked_counter<5>,
+                         bench::random_options(executions, workload == "mutex"));
+  } else {
+    std::fprintf(stderr, "%s: unknown workload %s\n", argv[0], workload.c_str());
+    return 2;
+  }
+  return 0;
+}
