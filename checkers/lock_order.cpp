@@ -100,6 +100,7 @@ struct Search {
 
 void LockOrderGraph::begin(std::uint64_t index) {
   execution_ = index;
+  ++run_;
   std::fill(lock_ops_.begin(), lock_ops_.end(), 0u);
   naming_.clear();
   running_.edges.clear();
@@ -108,9 +109,12 @@ void LockOrderGraph::begin(std::uint64_t index) {
 
 void LockOrderGraph::lock_op(ThreadId t, ObjectRef lock, sched::Location where) {
   if (t >= lock_ops_.size()) lock_ops_.resize(t + 1, 0);
-  const std::uint64_t key = lock_key(lock);
-  if (std::none_of(naming_.begin(), naming_.end(), [&](const Naming& n) { return std::get<0>(n) == key; }))
-    naming_.emplace_back(key, t, lock_ops_[t], reinterpret_cast<std::uintptr_t>(where.file), where.line);
+  auto& named = named_[static_cast<unsigned>(lock.kind) & 15];
+  if (lock.index >= named.size()) named.resize(lock.index + 1, 0);
+  if (named[lock.index] != run_) {
+    named[lock.index] = run_;
+    naming_.emplace_back(lock_key(lock), t, lock_ops_[t], reinterpret_cast<std::uintptr_t>(where.file), where.line);
+  }
   ++lock_ops_[t];
 }
 

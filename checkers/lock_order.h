@@ -125,6 +125,10 @@ class LockOrderGraph {
 
   std::uint64_t execution_ = 0;
   std::vector<Naming> naming_;           // of the running execution, by first event
+  // named_[kind][index]: the run (count of begin() calls) in which that lock
+  // was named; 0: never.
+  std::vector<std::uint64_t> named_[16];
+  std::uint64_t run_ = 0;
   std::vector<std::uint32_t> lock_ops_;  // per thread: its operations on locks so far
   std::vector<std::uint64_t> gates_;     // scratch for acquired()
   Graph running_;                        // edges of the running execution

@@ -62,7 +62,7 @@ struct Execution::ThreadRecord {
   OpKind op = OpKind::Yield;
   ObjectRef object;
   Location where;
-  Blocker blocker;
+  const Blocker* blocker = nullptr;  // the caller's, while it waits in step()
   Time deadline = kNever;
   bool unwind_deferred = false;  // inside release_step: no Unwind may be thrown
   ProcessId process = 0;
@@ -73,6 +73,7 @@ struct Execution::ThreadRecord {
   std::jmp_buf exit_point;       // where abandon_thread jumps to, in thread_main
   // While it waits at a scheduling point with a blocker, the thread is on
   // the waiter list of its pending object (see Execution::waiters_).
+  std::uint32_t free_accesses = 0;  // plain accesses since its last scheduling point (see access())
   bool waiting = false;
   ObjectKind wait_kind = ObjectKind::None;
   std::uint32_t wait_index = 0;
@@ -110,7 +111,7 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.op = OpKind::Yield;
   t.object = {};
   t.where = {};
-  t.blocker = {};
+  t.blocker = nullptr;
   t.deadline = kNever;
   t.unwind_deferred = false;
   t.process = 0;
@@ -120,6 +121,7 @@ Execution::ThreadRecord& Execution::make_thread() {
   t.in_body = false;
   t.waiting = false;
   t.next_waiter = kNoThread;
+  t.free_accesses = 0;
   return t;
 }
 
@@ -268,6 +270,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   discarded_ = stopped_ = cut_short_ = abandon_ = false;
   uncontrolled_ = 0;
   steps_ = 0;
+  free_accesses_ = 0;
   generation_ = next_generation();
   index_ = index;
   now_ = 0;
@@ -353,7 +356,7 @@ void Execution::abandon(ThreadRecord& t) noexcept {
 
 inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const noexcept {
   if (t.ended) return false;
-  if (!t.blocker.ready || t.blocker.ready(t.blocker.state, t.id)) return true;
+  if (!t.blocker || t.blocker->ready(t.blocker->state, t.id)) return true;
   if (t.killed) return true;  // it unwinds, whatever it waited for
   return t.deadline != kNever && (t.deadline <= now_ || t.deadline == earliest_due);
 }
@@ -399,15 +402,12 @@ void Execution::update_runnable() {
     touched_.clear();
     for (auto& heads : waiters_)
       for (ThreadId head : heads) recheck(head);
-  } else if (!touched_.empty()) {
-    for (std::size_t i = 0; i < touched_.size(); ++i) {
-      const ObjectRef o = touched_[i];
-      recheck(waiters_[static_cast<unsigned>(o.kind) & 15][o.index]);
-    }
+  } else {
+    for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) & 15][o.index]);
     touched_.clear();
+    // Waits on no object (a sleep) are few; their readiness is asked each time.
+    if (!waiters_[0].empty()) recheck(waiters_[0][0]);
   }
-  // Waits on no object (a sleep) are few; their readiness is asked each time.
-  if (!waiters_[0].empty()) recheck(waiters_[0][0]);
 #ifndef NDEBUG
   verify_runnable();
 #endif
@@ -416,7 +416,7 @@ void Execution::update_runnable() {
 void Execution::recheck(ThreadId waiter) {
   for (ThreadId w = waiter; w != kNoThread;) {
     const ThreadRecord& t = *threads_[w];
-    runnable_.set(w, t.killed || t.blocker.ready(t.blocker.state, w));
+    runnable_.set(w, t.killed || t.blocker->ready(t.blocker->state, w));
     w = t.next_waiter;
   }
 }
@@ -428,7 +428,7 @@ void Execution::recheck(ThreadId waiter) {
 void Execution::verify_runnable() const {
   for (std::uint32_t i = 0; i < thread_count_; ++i) {
     const ThreadRecord& t = *threads_[i];
-    const bool expected = !t.ended && (!t.blocker.ready || t.killed || t.blocker.ready(t.blocker.state, t.id));
+    const bool expected = !t.ended && (!t.blocker || t.killed || t.blocker->ready(t.blocker->state, t.id));
     if (expected != runnable_.contains(t.id)) {
       std::fprintf(stderr, "weft: internal error: T%u is %srunnable but the runnable set says otherwise (op %u)\n",
                    t.id, expected ? "" : "not ", static_cast<unsigned>(t.op));
@@ -439,7 +439,7 @@ void Execution::verify_runnable() const {
 #endif
 
 void Execution::wait_on(ThreadRecord& t) {
-  const ObjectRef o = t.blocker.ready ? t.object : ObjectRef{};
+  const ObjectRef o = t.object;
   auto& heads = waiters_[static_cast<unsigned>(o.kind) & 15];
   const std::uint32_t index = o.kind == ObjectKind::None ? 0 : o.index;
   if (index >= heads.size()) heads.resize(index + 1, kNoThread);
@@ -466,7 +466,7 @@ Time Execution::earliest_deadline() const noexcept {
   Time earliest = kNever;
   for (std::uint32_t i = 0; i < thread_count_; ++i) {
     const ThreadRecord& t = *threads_[i];
-    if (!t.ended && t.deadline != kNever && t.blocker.ready && !t.blocker.ready(t.blocker.state, t.id))
+    if (!t.ended && t.deadline != kNever && t.blocker && !t.blocker->ready(t.blocker->state, t.id))
       earliest = std::min(earliest, t.deadline);
   }
   return earliest;
@@ -490,47 +490,62 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
                            bool yielding) {
   const tsan::Unseen unseen;
   ThreadRecord& me = *threads_[current_];
-  if (observed_ < events_.size() && !listening_.empty()) notify_observers();
-  if (aborting_) return abort_point();
-  if (me.process != 0) count_process_step(me, where);
-  if (me.killed && may_unwind()) throw Unwind{};
+  if (aborting_ || me.process != 0 || me.killed || observed_ < events_.size()) [[unlikely]] {
+    if (observed_ < events_.size() && !listening_.empty()) notify_observers();
+    if (aborting_) return abort_point();
+    if (me.process != 0) count_process_step(me, where);
+    if (me.killed && may_unwind()) throw Unwind{};
+  }
   me.op = op;
   me.object = object;
   me.where = where;
-  me.blocker = blocker ? *blocker : Blocker{};
-  me.deadline = deadline;
-  if (deadline != kNever) ++timed_waiters_;
-  if (me.blocker.ready) {
-    // The thread waits on its object's list until it proceeds; whoever
-    // records an event on that object makes it look again.
-    wait_on(me);
-    runnable_.set(me.id, me.killed || me.blocker.ready(me.blocker.state, me.id));
+  me.free_accesses = 0;
+  if (blocker && blocker->ready) {
+    me.blocker = blocker;
+    me.deadline = deadline;
+    if (deadline != kNever) ++timed_waiters_;
+    runnable_.set(me.id, me.killed || blocker->ready(blocker->state, me.id));
   }
   const ThreadId next = decide(current_, yielding);
-  if (failure_) return abort_point();
+  if (failure_) {
+    clear_pending(me);
+    return abort_point();
+  }
   if (next != current_) {
     next_ = next;
+    // While it is suspended, the thread waits on its object's list: whoever
+    // records an event on that object makes it look again.
+    if (me.blocker) wait_on(me);
     me.fiber.suspend();
     if (aborting_) {
       clear_pending(me);
       return abort_point();
     }
   }
+  if (!me.blocker) return StepResult::Ready;
+  const bool ready = me.blocker->ready(me.blocker->state, me.id);
   if (me.killed) {
     // Its process died while it waited: unwind, or, where it cannot (a
     // destructor), give up the wait but let a ready operation take effect.
-    const bool ready = !me.blocker.ready || me.blocker.ready(me.blocker.state, me.id);
     clear_pending(me);
     if (may_unwind()) throw Unwind{};
     return ready ? StepResult::Ready : StepResult::Aborted;
   }
   StepResult result = StepResult::Ready;
-  if (me.blocker.ready && !me.blocker.ready(me.blocker.state, me.id)) {
+  if (!ready) {
     result = StepResult::TimedOut;
     now_ = std::max(now_, me.deadline);
   }
   clear_pending(me);
   return result;
+}
+
+StepResult Execution::access(OpKind op, ObjectRef object, Location where) {
+  if (!config_.race_detection) return step(op, object, where);
+  if (aborting_) return abort_point();
+  ++free_accesses_;
+  if (++threads_[current_]->free_accesses < kSpinAccesses) return StepResult::Ready;
+  return step(op, object, where, nullptr, kNever, /*yielding=*/true);
 }
 
 StepResult Execution::release_step(OpKind op, ObjectRef object, Location where, const Blocker* blocker) {
@@ -556,10 +571,13 @@ void Execution::notify_observers() {
 }
 
 void Execution::clear_pending(ThreadRecord& t) noexcept {
-  if (t.deadline != kNever) --timed_waiters_;
-  stop_waiting(t);
-  t.blocker = {};
-  t.deadline = kNever;
+  if (t.deadline != kNever) {
+    --timed_waiters_;
+    t.deadline = kNever;
+  }
+  if (t.waiting) stop_waiting(t);
+  t.blocker = nullptr;
+  // Chosen by the timer rule, it may not have been in the set.
   if (!t.ended) runnable_.add(t.id);
 }
 
@@ -784,10 +802,10 @@ std::vector<ThreadView> Execution::snapshot() const {
     if (process_count_ > 1) v.process = processes_[t.process]->name;
     if (t.ended) {
       v.state = ThreadView::State::Finished;
-    } else if (t.blocker.ready && !runnable(t, earliest)) {
+    } else if (t.blocker && !runnable(t, earliest)) {
       v.state = ThreadView::State::Blocked;
-      if (t.blocker.holders) t.blocker.holders(t.blocker.state, t.id, v.waits_for);
-      if (t.blocker.describe) t.blocker.describe(t.blocker.state, t.id, v.detail);
+      if (t.blocker->holders) t.blocker->holders(t.blocker->state, t.id, v.waits_for);
+      if (t.blocker->describe) t.blocker->describe(t.blocker->state, t.id, v.detail);
     } else if (t.id == current_ && on_fiber_) {
       v.state = ThreadView::State::Running;
     } else {

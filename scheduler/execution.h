@@ -133,6 +133,9 @@ class Execution {
   const Schedule& schedule() const noexcept { return schedule_; }
   const std::vector<Event>& events() const noexcept { return events_; }
   std::uint64_t steps() const noexcept { return steps_; }
+  // operations is how many operations weft saw: its steps, and the plain
+  // accesses that were not scheduling points (see access()).
+  std::uint64_t operations() const noexcept { return steps_ + free_accesses_; }
   const Config& config() const noexcept { return config_; }
   Outcome outcome() const noexcept;
 
@@ -183,6 +186,18 @@ class Execution {
   // that deadline comes due. Throws Unwind when the execution is ending.
   StepResult step(OpKind op, ObjectRef object, Location where, const Blocker* blocker = nullptr,
                   Time deadline = kNever, bool yielding = false);
+  // access is the scheduling point of a plain memory access (weft::var,
+  // instrumented code). While the race detector checks accesses
+  // (Config::race_detection) an access is not a scheduling point, as in
+  // CHESS and Relacy: two accesses whose order could change an outcome are
+  // a conflicting pair no synchronization orders, which is reported as a
+  // DataRace whatever the schedule, so interleaving at them explores
+  // nothing more. Each kSpinAccesses-th access a thread makes without
+  // reaching a scheduling point is one all the same, as a yield, so that a
+  // thread spinning on plain memory lets the others run. Without race
+  // detection every access is a scheduling point.
+  static constexpr std::uint32_t kSpinAccesses = 1024;
+  StepResult access(OpKind op, ObjectRef object, Location where);
   // release_step is step for operations that run in destructors (unlock,
   // release, notify, join): it never throws, since a destructor must not.
   // When the execution is ending it returns Aborted and the thread unwinds
@@ -363,7 +378,8 @@ class Execution {
   void stop_waiting(ThreadRecord& t) noexcept;
   void end_thread(ThreadRecord& t);
   // touch notes that an event changed `object`: its waiters look again at
-  // the next decision.
+  // the next decision, when every change the operation makes is done (some
+  // record their event before their last change).
   void touch(ObjectRef object) {
     const auto& heads = waiters_[static_cast<unsigned>(object.kind) & 15];
     if (object.index < heads.size() && heads[object.index] != kNoThread) touched_.push_back(object);
@@ -393,18 +409,20 @@ class Execution {
   bool on_fiber_ = false;            // code is running on a weft thread's stack
   bool aborting_ = false;
   std::uint64_t steps_ = 0;
+  std::uint64_t free_accesses_ = 0;  // accesses that were no scheduling point
   std::uint64_t generation_ = 0;
   std::uint64_t index_ = 0;
   Time now_ = 0;
   std::uint32_t object_counts_[16] = {};
   // The threads that can take the next step (without the timer rule's),
-  // kept as threads wait, wake and end. A thread waiting at a scheduling
+  // kept as threads wait, wake and end. A thread suspended at a scheduling
   // point with a blocker is on the list of its pending object,
   // waiters_[kind][index] (the head; ThreadRecord::next_waiter links the
   // rest; waits on no object are waiters_[0][0]), and its readiness is asked
-  // again only when an event touches that object (touched_), when a
-  // process ends or is killed (touch_all_: every waiter), or, for waits on
-  // no object, at every decision.
+  // again only at the next decision after an event touched that object
+  // (touched_), when a process ends or is killed (touch_all_: every
+  // waiter), or, for waits on no object, at every decision. The thread at a
+  // scheduling point answers for itself.
   RunnableSet runnable_;
   std::vector<ThreadId> waiters_[16];
   std::vector<ObjectRef> touched_;

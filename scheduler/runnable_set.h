@@ -23,11 +23,9 @@ class RunnableSet {
     members_.clear();
   }
   bool contains(ThreadId t) const noexcept { return t < position_.size() && position_[t] != kAbsent; }
-  void add(ThreadId t) {
-    if (t >= position_.size()) position_.resize(t + 1, kAbsent);
-    if (position_[t] != kAbsent) return;
-    position_[t] = static_cast<std::uint32_t>(members_.size());
-    members_.push_back(t);
+  [[gnu::always_inline]] void add(ThreadId t) {
+    if (t < position_.size() && position_[t] != kAbsent) return;
+    insert(t);
   }
   void remove(ThreadId t) noexcept {
     if (!contains(t)) return;
@@ -51,6 +49,12 @@ class RunnableSet {
 
  private:
   static constexpr std::uint32_t kAbsent = UINT32_MAX;
+
+  [[gnu::noinline]] void insert(ThreadId t) {
+    if (t >= position_.size()) position_.resize(t + 1, kAbsent);
+    position_[t] = static_cast<std::uint32_t>(members_.size());
+    members_.push_back(t);
+  }
   std::vector<ThreadId> members_;
   std::vector<std::uint32_t> position_;  // by thread: index in members_, or kAbsent
 };

@@ -9,20 +9,12 @@ unsigned Schedule::width(std::uint32_t bound) noexcept {
   return bound <= 1 ? 0u : 32u - static_cast<unsigned>(__builtin_clz(bound - 1));
 }
 
-void Schedule::push(std::uint32_t value, std::uint32_t bound) {
-  for (unsigned i = 0, w = width(bound); i < w; ++i, ++bit_count_) {
-    if (bit_count_ % 8 == 0) bits_.push_back(0);
-    if ((value >> i) & 1u) bits_.back() = static_cast<std::uint8_t>(bits_.back() | (1u << (bit_count_ % 8)));
-  }
-  ++choices_;
-}
-
 std::uint32_t ScheduleReader::next(std::uint32_t bound) noexcept {
   std::uint32_t value = 0;
-  const auto& bytes = schedule_->bits_;
+  const auto& words = schedule_->words_;
   for (unsigned i = 0, w = Schedule::width(bound); i < w; ++i, ++bit_) {
-    const std::size_t byte = bit_ / 8;
-    if (byte < bytes.size() && ((bytes[byte] >> (bit_ % 8)) & 1u)) value |= 1u << i;
+    const std::size_t word = bit_ / 64;
+    if (word < words.size() && ((words[word] >> (bit_ % 64)) & 1u)) value |= 1u << i;
   }
   ++taken_;
   return value;
@@ -116,7 +108,8 @@ std::string Token::encode() const {
   if (faults) put_varint(bytes, c.max_faults);
   put_varint(bytes, schedule.choices_);
   put_varint(bytes, schedule.bit_count_);
-  bytes.insert(bytes.end(), schedule.bits_.begin(), schedule.bits_.end());
+  for (std::size_t i = 0; i < (schedule.bit_count_ + 7) / 8; ++i)
+    bytes.push_back(static_cast<std::uint8_t>(schedule.words_[i / 8] >> (8 * (i % 8))));
   const std::uint16_t sum = checksum(bytes.data(), bytes.size());
   bytes.push_back(static_cast<std::uint8_t>(sum >> 8));
   bytes.push_back(static_cast<std::uint8_t>(sum & 0xFF));
@@ -177,7 +170,9 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
             std::to_string((bit_count + 7) / 8);
     return false;
   }
-  t.schedule.bits_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(at), bytes.end());
+  t.schedule.words_.assign((bit_count + 63) / 64 + 1, 0);
+  for (std::size_t i = at; i < bytes.size(); ++i)
+    t.schedule.words_[(i - at) / 8] |= std::uint64_t{bytes[i]} << (8 * ((i - at) % 8));
   t.schedule.bit_count_ = bit_count;
   t.schedule.choices_ = choices;
   t.config.max_faults = static_cast<std::uint32_t>(std::min<std::uint64_t>(max_faults, UINT32_MAX));

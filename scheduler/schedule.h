@@ -17,12 +17,21 @@ namespace weft::sched {
 class Schedule {
  public:
   void clear() noexcept {
-    bits_.clear();
+    words_.clear();
     bit_count_ = 0;
     choices_ = 0;
   }
   // push records `value` chosen from [0, bound); bound >= 2.
-  void push(std::uint32_t value, std::uint32_t bound);
+  void push(std::uint32_t value, std::uint32_t bound) {
+    const unsigned w = width(bound);
+    const std::size_t word = bit_count_ >> 6;
+    const unsigned offset = bit_count_ & 63;
+    if (word + 1 >= words_.size()) [[unlikely]] words_.resize(word + 2, 0);
+    words_[word] |= std::uint64_t{value} << offset;
+    if (offset + w > 64) words_[word + 1] |= std::uint64_t{value} >> (64 - offset);
+    bit_count_ += w;
+    ++choices_;
+  }
 
   std::size_t choices() const noexcept { return choices_; }
 
@@ -32,7 +41,9 @@ class Schedule {
  private:
   friend class ScheduleReader;
   friend struct Token;
-  std::vector<std::uint8_t> bits_;
+  // The choices' bits, least significant first: bit i of the stream is bit
+  // i % 64 of words_[i / 64]. Words past the stream are zero.
+  std::vector<std::uint64_t> words_;
   std::size_t bit_count_ = 0;
   std::size_t choices_ = 0;
 };

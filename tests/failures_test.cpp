@@ -208,16 +208,18 @@ void shared_mutex_upgrade() {
 }
 
 void destroy_waited_condvar() {
-  weft::mutex m;
+  // The mutex is shared: T1 still holds it in its unique_lock when T0,
+  // which returns without joining, has gone, and unwinds after it.
+  const auto m = std::make_shared<weft::mutex>();
   auto cv = std::make_unique<weft::condition_variable>();
   bool waiting = false;
-  weft::thread t([&] {
-    std::unique_lock<weft::mutex> lk(m);
+  weft::thread t([&, m] {
+    std::unique_lock<weft::mutex> lk(*m);
     waiting = true;
     cv->wait(lk);
   });
   for (;;) {  // waiting is set under m, and wait releases m as it enqueues
-    std::unique_lock<weft::mutex> lk(m);
+    std::unique_lock<weft::mutex> lk(*m);
     if (waiting) break;
     lk.unlock();
     weft::this_thread::yield();

@@ -93,7 +93,7 @@ void plain_access(const volatile void* address, unsigned size, bool write, const
   const ObjectRef ref = shadow.ref;
   const sched::Location where = verifier::caller_location(caller);
   const OpKind op = write ? OpKind::Write : OpKind::Read;
-  if (x->step(op, ref, where) == sched::StepResult::Aborted) return;
+  if (x->access(op, ref, where) == sched::StepResult::Aborted) return;
   if (checkers::Checks* c = checkers::of(*x)) {
     if (write) {
       c->write(*x, x->current(), shadow.var, ref, where);

@@ -27,14 +27,17 @@ inline sched::Location at(source_location where) noexcept { return {where.file, 
 // state_of returns the state behind `slot` in execution `x`, making it (with
 // `args`) on first use in this execution. Every State has a `ref` naming it.
 template <class State, class... Args>
-State& state_of(Execution& x, Slot& slot, ObjectKind kind, Args&&... args) {
-  if (slot.generation != x.generation()) {
-    State* s = x.arena().make<State>(std::forward<Args>(args)...);
-    s->ref = x.name_object(kind);
-    slot.state = s;
-    slot.generation = x.generation();
-  }
-  return *static_cast<State*>(slot.state);
+[[gnu::noinline]] State& make_state(Execution& x, Slot& slot, ObjectKind kind, Args&&... args) {
+  State* s = x.arena().make<State>(std::forward<Args>(args)...);
+  s->ref = x.name_object(kind);
+  slot.state = s;
+  slot.generation = x.generation();
+  return *s;
+}
+template <class State, class... Args>
+inline State& state_of(Execution& x, Slot& slot, ObjectKind kind, Args&&... args) {
+  if (slot.generation == x.generation()) [[likely]] return *static_cast<State*>(slot.state);
+  return make_state<State>(x, slot, kind, std::forward<Args>(args)...);
 }
 
 // bound_state returns the state behind `slot` if it belongs to `x`, else null.

@@ -218,7 +218,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
       return report;
     }
     count_outcome(execution, report);
-    controlled = controlled || execution.steps() > 0 || execution.schedule().choices() > 0;
+    controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
   }
   if (report.discarded == report.executions && report.executions > 0) {
     report.failure = all_discarded(report.executions);

@@ -163,7 +163,7 @@ void var_point(Slot& slot, bool write, source_location where) {
     // Once a var has its first user, only an execution with processes can
     // share it wrongly.
     if ((!s.touched || x->process_count() > 1) && shared_across_processes(*x, s, write, where)) return;
-    x->step(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
+    x->access(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
   }
 }
 
