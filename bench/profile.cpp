@@ -24,6 +24,24 @@ int main(int argc, char** argv) {
   if (workload == "mutex" || workload == "mutex-checkers-off") {
     bench::timed_explore("bench_profile", &bench::locked_counter<5>,
                          bench::random_options(executions, workload == "mutex"));
+  } else if (workload == "solo-mutex" || workload == "solo-var") {
+    // One thread alone: the cost of an operation without any switch.
+    const bool locks = workload == "solo-mutex";
+    bench::timed_explore(
+        "bench_profile",
+        [locks] {
+          weft::mutex m;
+          weft::var<int> v{0};
+          for (int i = 0; i < 1000; ++i) {
+            if (locks) {
+              m.lock();
+              m.unlock();
+            } else {
+              v.set(v.get() + 1);
+            }
+          }
+        },
+        bench::random_options(executions, true));
   } else {
     std::fprintf(stderr, "%s: unknown workload %s\n", argv[0], workload.c_str());
     return 2;

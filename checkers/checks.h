@@ -26,6 +26,15 @@
 
 namespace weft::checkers {
 
+// LockChecks is what the checkers keep in each lock's own per-execution
+// state: the happens-before clocks its releases leave for its acquisitions,
+// and whether the lock-order graph named it yet.
+struct LockChecks {
+  VectorClock clock;         // what unlocks released (every acquisition acquires it)
+  VectorClock shared_clock;  // shared_mutex: what unlock_shared released (a lock acquires it)
+  bool named = false;        // the lock-order graph has seen its first operation
+};
+
 // Checks is also the observer that begins and ends each execution's checks;
 // it wants no events.
 class Checks final : public sched::Observer {
@@ -60,18 +69,35 @@ class Checks final : public sched::Observer {
   void detached(sched::ThreadId target) { settle(target); }
 
   // --- Locks ---
-  // lock_op: `t` operates on `lock` at `where` (every lock, try and unlock).
-  void lock_op(sched::ThreadId t, sched::ObjectRef lock, sched::Location where) {
-    if (lock_order_) lock_order_->lock_op(t, lock, where);
+  // lock_failed: `t`'s try on `lock` did not take it (it still names the
+  // lock and counts as an operation on locks, for the lock-order graph).
+  void lock_failed(sched::ThreadId t, sched::ObjectRef lock, LockChecks& l, sched::Location where) {
+    if (lock_order_) lock_order_->lock_op(t, lock, l.named, where);
   }
-  // locked: `t` took `lock` (blocking: by a lock that waits).
-  void locked(sched::ThreadId t, sched::ObjectRef lock, bool shared, bool blocking, sched::Location where) {
-    const auto before = held_.of(t);
-    const std::size_t n = before.size();
-    if (!held_.take(t, lock, shared, where) || !lock_order_) return;
-    lock_order_->acquired(t, lock, shared, blocking, where, held_.of(t).first(n));
+  // lock_taken: `t` took `lock` (shared or not; blocking: by a lock that
+  // waits, not a try or a timed one) at `where`. An exclusive acquisition
+  // follows every release; a shared one only the exclusive ones.
+  void lock_taken(sched::ThreadId t, sched::ObjectRef lock, LockChecks& l, bool shared, bool blocking,
+                  sched::Location where) {
+    if (races_) {
+      races_->acquire(t, l.clock);
+      if (!shared) races_->acquire(t, l.shared_clock);
+    }
+    if (!lock_order_) {
+      held_.take(t, lock, shared, where);
+      return;
+    }
+    lock_order_->lock_op(t, lock, l.named, where);
+    const std::size_t before = held_.of(t).size();
+    if (held_.take(t, lock, shared, where) && blocking && before > 0)
+      lock_order_->acquired(t, lock, shared, where, held_.of(t).first(before));
   }
-  void unlocked(sched::ThreadId t, sched::ObjectRef lock, bool shared) { held_.drop(t, lock, shared); }
+  // lock_released: `t` released `lock` once (shared: an unlock_shared).
+  void lock_released(sched::ThreadId t, sched::ObjectRef lock, LockChecks& l, bool shared, sched::Location where) {
+    if (races_) races_->release(t, shared ? l.shared_clock : l.clock);
+    if (lock_order_) lock_order_->lock_op(t, lock, l.named, where);
+    held_.drop(t, lock, shared);
+  }
 
   // --- Happens-before (no-ops without the race detector) ---
   void acquire(sched::ThreadId t, const VectorClock& from) {

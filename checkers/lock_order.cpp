@@ -17,9 +17,7 @@ constexpr std::uint64_t kSharedBit = std::uint64_t{1} << 40;
 // variants of the same edges cannot make the query slow.
 constexpr std::size_t kMaxSearch = 200000;
 
-std::uint64_t lock_key(ObjectRef r) noexcept {
-  return (static_cast<std::uint64_t>(r.kind) << 32) | r.index;
-}
+std::uint64_t lock_key(ObjectRef r) noexcept { return LockOrderGraph::lock_key(r); }
 
 // kRecent is how many of the running execution's latest edges acquire()
 // compares with before it looks an edge up in the map.
@@ -100,22 +98,10 @@ struct Search {
 
 void LockOrderGraph::begin(std::uint64_t index) {
   execution_ = index;
-  ++run_;
   std::fill(lock_ops_.begin(), lock_ops_.end(), 0u);
   naming_.clear();
   running_.edges.clear();
   running_.index.clear();
-}
-
-void LockOrderGraph::lock_op(ThreadId t, ObjectRef lock, sched::Location where) {
-  if (t >= lock_ops_.size()) lock_ops_.resize(t + 1, 0);
-  auto& named = named_[static_cast<unsigned>(lock.kind) & 15];
-  if (lock.index >= named.size()) named.resize(lock.index + 1, 0);
-  if (named[lock.index] != run_) {
-    named[lock.index] = run_;
-    naming_.emplace_back(lock_key(lock), t, lock_ops_[t], reinterpret_cast<std::uintptr_t>(where.file), where.line);
-  }
-  ++lock_ops_[t];
 }
 
 void LockOrderGraph::end() {
@@ -138,9 +124,8 @@ void LockOrderGraph::add(Graph& graph, const LockEdge& edge) {
   graph.edges.push_back(edge);
 }
 
-void LockOrderGraph::acquired(ThreadId t, ObjectRef lock, bool shared, bool blocking, sched::Location where,
+void LockOrderGraph::acquired(ThreadId t, ObjectRef lock, bool shared, sched::Location where,
                               std::span<const HeldLock> held) {
-  if (!blocking || held.empty()) return;
   gates_.clear();
   for (const HeldLock& h : held) gates_.push_back(lock_key(h.lock) | (h.shared ? kSharedBit : 0));
   std::sort(gates_.begin(), gates_.end());

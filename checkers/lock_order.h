@@ -89,13 +89,27 @@ class LockOrderGraph {
   // begin starts execution number `index` (0-based).
   void begin(std::uint64_t index);
   // lock_op: thread `t` made an operation on `lock` at `where` (a lock, a
-  // try, an unlock, failed or not), for the naming signature.
-  void lock_op(sched::ThreadId t, sched::ObjectRef lock, sched::Location where);
-  // acquired: `t` took `lock` (shared or not; blocking: a lock that waits,
-  // not a try or a timed one) at `where` while holding `held`, the locks it
-  // held before; not called for a recursive re-lock.
-  void acquired(sched::ThreadId t, sched::ObjectRef lock, bool shared, bool blocking, sched::Location where,
+  // try, an unlock, failed or not), for the naming signature; `named` is
+  // the lock's own flag, false until its first operation in the execution.
+  void lock_op(sched::ThreadId t, sched::ObjectRef lock, bool& named, sched::Location where) {
+    if (t >= lock_ops_.size()) lock_ops_.resize(t + 1, 0);
+    if (!named) {
+      named = true;
+      naming_.emplace_back(lock_key(lock), t, lock_ops_[t], reinterpret_cast<std::uintptr_t>(where.file),
+                           where.line);
+    }
+    ++lock_ops_[t];
+  }
+  // acquired: `t` took `lock` (shared or not) at `where` by an acquisition
+  // that waits while holding `held`, the locks it held before (not empty);
+  // not called for a recursive re-lock.
+  void acquired(sched::ThreadId t, sched::ObjectRef lock, bool shared, sched::Location where,
                 std::span<const HeldLock> held);
+
+  // lock_key is a lock's key in the graph: its kind and index.
+  static std::uint64_t lock_key(sched::ObjectRef r) noexcept {
+    return (static_cast<std::uint64_t>(r.kind) << 32) | r.index;
+  }
   // end adds the execution's edges to its naming class's graph.
   void end();
 
@@ -125,10 +139,6 @@ class LockOrderGraph {
 
   std::uint64_t execution_ = 0;
   std::vector<Naming> naming_;           // of the running execution, by first event
-  // named_[kind][index]: the run (count of begin() calls) in which that lock
-  // was named; 0: never.
-  std::vector<std::uint64_t> named_[16];
-  std::uint64_t run_ = 0;
   std::vector<std::uint32_t> lock_ops_;  // per thread: its operations on locks so far
   std::vector<std::uint64_t> gates_;     // scratch for acquired()
   Graph running_;                        // edges of the running execution

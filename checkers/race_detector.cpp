@@ -43,7 +43,6 @@ void RaceDetector::begin() {
 void RaceDetector::start_thread(ThreadId t) {
   if (t >= threads_.size()) threads_.resize(t + 1);
   ThreadState& s = threads_[t];
-  s.run = run_;
   s.clock.clear();
   s.clock.set(t, 1);
 }
@@ -57,8 +56,7 @@ void RaceDetector::spawned(ThreadId parent, ThreadId child) {
 
 void RaceDetector::joined(ThreadId joiner, ThreadId target) {
   if (joiner == target) return;
-  const VectorClock& ended = thread(target).clock;
-  thread(joiner).clock.join(ended);
+  threads_[joiner].clock.join(threads_[target].clock);
 }
 
 void RaceDetector::atomic(ThreadId t, VectorClock& clock, AtomicAccess access, std::memory_order order) {
@@ -203,10 +201,7 @@ void RaceDetector::barrier_wait(ThreadId t, ObjectRef object) {
   } else {
     for (std::size_t k = 0; k <= phase; ++k) s.clock.join(b.phases[k]);
   }
-  if (b.last[phase] != t) {
-    const VectorClock& last = thread(b.last[phase]).clock;
-    threads_[t].clock.join(last);
-  }
+  if (b.last[phase] != t) threads_[t].clock.join(threads_[b.last[phase]].clock);
 }
 
 void RaceDetector::report(sched::Execution& x, ObjectRef var, const Access& now, bool now_writes,

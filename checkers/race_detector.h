@@ -116,7 +116,6 @@ class RaceDetector {
  private:
   struct ThreadState {
     VectorClock clock;
-    std::uint64_t run = 0;  // the execution it was started in
   };
   struct BarrierState {
     std::uint64_t run = 0;
@@ -136,10 +135,9 @@ class RaceDetector {
   // LockSet is one set of held lock keys (sorted, each lock once).
   using LockSet = std::vector<std::uint64_t>;
 
-  ThreadState& thread(sched::ThreadId t) {
-    if (t >= threads_.size() || threads_[t].run != run_) start_thread(t);
-    return threads_[t];
-  }
+  // thread is a started thread's state (thread 0 starts at begin, the
+  // others at their spawn).
+  ThreadState& thread(sched::ThreadId t) noexcept { return threads_[t]; }
   void start_thread(sched::ThreadId t);
   BarrierState& barrier(sched::ObjectRef object);
   VectorClock& message(sched::ObjectRef channel, std::uint64_t number);

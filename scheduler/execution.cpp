@@ -262,6 +262,8 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   for (auto& heads : waiters_) heads.clear();
   touched_.clear();
   touch_all_ = false;
+  polled_ = false;
+  in_sections_ = 0;
   strategy_ = &strategy;
   config_ = config;
   thread_count_ = 0;
@@ -362,13 +364,22 @@ inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const 
 }
 
 ThreadId Execution::decide(ThreadId current, bool yielding) {
-  if (++steps_ > config_.max_steps) {
+  if (++steps_ > config_.max_steps) [[unlikely]] {
     fail(Verdict::Hang,
          "the execution took more than " + std::to_string(config_.max_steps) +
              " steps (Options::max_steps): a livelock, or a loop that waits without blocking",
          current != kNoThread ? threads_[current]->where : Location{});
     return current;
   }
+  if (touch_all_ | !touched_.empty() | polled_ | (timed_waiters_ > 0) | (in_sections_ > 0)) [[unlikely]]
+    return decide_slowly(current, yielding);
+  const std::span<const ThreadId> choices = runnable_.members();
+  if (choices.size() == 1) return choices[0];
+  if (choices.empty()) [[unlikely]] return deadlock(current);
+  return choose_thread(choices, &runnable_, current, yielding);
+}
+
+ThreadId Execution::decide_slowly(ThreadId current, bool yielding) {
   update_runnable();
   std::span<const ThreadId> choices = runnable_.members();
   const RunnableSet* set = &runnable_;
@@ -389,11 +400,13 @@ ThreadId Execution::decide(ThreadId current, bool yielding) {
       std::find(choices.begin(), choices.end(), current) != choices.end())
     return current;
   if (choices.size() == 1) return choices[0];
-  if (choices.empty()) {
-    fail(Verdict::Deadlock, "no thread can run", current != kNoThread ? threads_[current]->where : Location{});
-    return current;
-  }
+  if (choices.empty()) return deadlock(current);
   return choose_thread(choices, set, current, yielding);
+}
+
+ThreadId Execution::deadlock(ThreadId current) {
+  fail(Verdict::Deadlock, "no thread can run", current != kNoThread ? threads_[current]->where : Location{});
+  return current;
 }
 
 void Execution::update_runnable() {
@@ -406,7 +419,7 @@ void Execution::update_runnable() {
     for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) & 15][o.index]);
     touched_.clear();
     // Waits on no object (a sleep) are few; their readiness is asked each time.
-    if (!waiters_[0].empty()) recheck(waiters_[0][0]);
+    if (polled_) recheck(waiters_[0][0]);
   }
 #ifndef NDEBUG
   verify_runnable();
@@ -445,6 +458,7 @@ void Execution::wait_on(ThreadRecord& t) {
   if (index >= heads.size()) heads.resize(index + 1, kNoThread);
   t.next_waiter = heads[index];
   heads[index] = t.id;
+  polled_ = !waiters_[0].empty() && waiters_[0][0] != kNoThread;
   t.waiting = true;
   t.wait_index = index;
   t.wait_kind = o.kind;
@@ -456,6 +470,7 @@ void Execution::stop_waiting(ThreadRecord& t) noexcept {
   while (*link != t.id) link = &threads_[*link]->next_waiter;
   *link = t.next_waiter;
   t.next_waiter = kNoThread;
+  polled_ = !waiters_[0].empty() && waiters_[0][0] != kNoThread;
   t.waiting = false;
 }
 
@@ -523,6 +538,11 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
     }
   }
   if (!me.blocker) return StepResult::Ready;
+  if (me.deadline == kNever && !me.killed && !me.waiting) {
+    // Chosen from the runnable set without a timer: it is ready.
+    me.blocker = nullptr;
+    return StepResult::Ready;
+  }
   const bool ready = me.blocker->ready(me.blocker->state, me.id);
   if (me.killed) {
     // Its process died while it waited: unwind, or, where it cannot (a
@@ -581,12 +601,7 @@ void Execution::clear_pending(ThreadRecord& t) noexcept {
   if (!t.ended) runnable_.add(t.id);
 }
 
-Execution::UnwindDeferral::UnwindDeferral(Execution& x) noexcept
-    : x_(x), saved_(x.threads_[x.current_]->unwind_deferred) {
-  x.threads_[x.current_]->unwind_deferred = true;
-}
-
-Execution::UnwindDeferral::~UnwindDeferral() { x_.threads_[x_.current_]->unwind_deferred = saved_; }
+bool& Execution::unwind_deferred() noexcept { return threads_[current_]->unwind_deferred; }
 
 bool Execution::may_unwind() const noexcept {
   return on_fiber_ && current_ < thread_count_ && !threads_[current_]->unwind_deferred &&
@@ -640,12 +655,14 @@ std::uint64_t Execution::choose_bits(unsigned bits) {
   return value;
 }
 
-void Execution::begin_atomic() noexcept { ++threads_[current_]->atomic_depth; }
+void Execution::begin_atomic() noexcept {
+  if (threads_[current_]->atomic_depth++ == 0) ++in_sections_;
+}
 
 bool Execution::end_atomic() noexcept {
   std::uint32_t& depth = threads_[current_]->atomic_depth;
   if (depth == 0) return false;
-  --depth;
+  if (--depth == 0) --in_sections_;
   return true;
 }
 

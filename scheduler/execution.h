@@ -229,13 +229,13 @@ class Execution {
   // calls that must not throw (a barrier's completion function).
   class UnwindDeferral {
    public:
-    explicit UnwindDeferral(Execution& x) noexcept;
+    explicit UnwindDeferral(Execution& x) noexcept : flag_(x.unwind_deferred()), saved_(flag_) { flag_ = true; }
     UnwindDeferral(const UnwindDeferral&) = delete;
     UnwindDeferral& operator=(const UnwindDeferral&) = delete;
-    ~UnwindDeferral();
+    ~UnwindDeferral() { flag_ = saved_; }
 
    private:
-    Execution& x_;
+    bool& flag_;
     bool saved_;
   };
 
@@ -367,6 +367,9 @@ class Execution {
 
   ThreadRecord& make_thread();
   ThreadId decide(ThreadId current, bool yielding);
+  ThreadId decide_slowly(ThreadId current, bool yielding);
+  ThreadId deadlock(ThreadId current);
+  bool& unwind_deferred() noexcept;
   ThreadId choose_thread(std::span<const ThreadId> runnable, const RunnableSet* set, ThreadId current,
                          bool yielding);
   Event& append(OpKind op, ObjectRef object, Location where, std::uint8_t flags, ThreadId peer,
@@ -427,6 +430,8 @@ class Execution {
   std::vector<ThreadId> waiters_[16];
   std::vector<ObjectRef> touched_;
   bool touch_all_ = false;
+  bool polled_ = false;              // some thread waits on no object (waiters_[0][0])
+  std::uint32_t in_sections_ = 0;    // threads inside atomic sections
   std::vector<ThreadId> with_timers_;  // scratch for decide(): runnable_ and timers that may fire
   std::vector<Event> events_;
   Event scratch_;                    // what record() returns while not recording

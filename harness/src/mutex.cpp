@@ -18,11 +18,14 @@ void owner_of(const void* state, ThreadId, std::vector<ThreadId>& out) {
 }
 
 // relock_misuse reports a thread locking a non-recursive mutex it holds.
-bool relock_misuse(Execution& x, const MutexState& m, source_location where) {
-  if (m.recursive || m.owner != x.current()) return false;
+[[gnu::noinline]] void report_relock(Execution& x, const MutexState& m, source_location where) {
   misuse(x, thread_name(x.current()) + " locks " + sched::object_name(m.ref) +
                 ", which it already holds: a non-recursive mutex would deadlock here",
          where);
+}
+inline bool relock_misuse(Execution& x, const MutexState& m, source_location where) {
+  if (m.recursive || m.owner != x.current()) [[likely]] return false;
+  report_relock(x, m, where);
   return true;
 }
 }  // namespace
@@ -36,7 +39,10 @@ sched::Blocker MutexState::blocker() const noexcept {
 }
 
 bool acquire(Execution& x, MutexState& m, source_location where) {
-  const sched::Blocker b = m.blocker();
+  sched::Blocker b;
+  b.ready = &lockable;
+  b.holders = &owner_of;
+  b.state = &m;
   if (x.step(OpKind::Lock, m.ref, at(where), &b) == StepResult::Aborted) return false;
   m.take(x.current());
   locked(x, m, true, where);
@@ -72,7 +78,7 @@ bool MutexBase::try_lock(source_location where) {
     m.take(x->current());
     locked(*x, m, false, where);
   } else if (checkers::Checks* c = checks(*x)) {
-    c->lock_op(x->current(), m.ref, at(where));
+    c->lock_failed(x->current(), m.ref, m.checked, at(where));
   }
   record_op(*x, OpKind::TryLock, m.ref, where, free ? 0 : sched::kFailed);
   return free;
@@ -88,7 +94,7 @@ bool MutexBase::lock_until(std::int64_t deadline, source_location where) {
   const StepResult r = x->step(OpKind::TryLock, m.ref, at(where), &b, deadline);
   if (r == StepResult::Aborted) return false;
   if (r == StepResult::TimedOut) {
-    if (checkers::Checks* c = checks(*x)) c->lock_op(x->current(), m.ref, at(where));
+    if (checkers::Checks* c = checks(*x)) c->lock_failed(x->current(), m.ref, m.checked, at(where));
     record_op(*x, OpKind::TryLock, m.ref, where, sched::kFailed | sched::kTimedOut);
     return false;
   }

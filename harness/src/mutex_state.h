@@ -16,7 +16,7 @@ struct MutexState {
   bool recursive;
   ThreadId owner = sched::kNoThread;
   unsigned depth = 0;  // times the owner locked it
-  checkers::VectorClock clock;  // what unlocks released, for the race detector
+  checkers::LockChecks checked;  // what the checkers keep of it
 
   // blocker is what a thread waiting to lock this mutex waits for.
   sched::Blocker blocker() const noexcept;
@@ -42,18 +42,10 @@ bool acquire(Execution& x, MutexState& m, source_location where);
 // locked tells the checkers that the caller took `m` (blocking: by a lock
 // that waits); unlocked that it released it once.
 inline void locked(Execution& x, MutexState& m, bool blocking, source_location where) {
-  if (checkers::Checks* c = checks(x)) {
-    c->lock_op(x.current(), m.ref, at(where));
-    c->acquire(x.current(), m.clock);
-    c->locked(x.current(), m.ref, false, blocking, at(where));
-  }
+  if (checkers::Checks* c = checks(x)) c->lock_taken(x.current(), m.ref, m.checked, false, blocking, at(where));
 }
 inline void unlocked(Execution& x, MutexState& m, source_location where) {
-  if (checkers::Checks* c = checks(x)) {
-    c->lock_op(x.current(), m.ref, at(where));
-    c->release(x.current(), m.clock);
-    c->unlocked(x.current(), m.ref, false);
-  }
+  if (checkers::Checks* c = checks(x)) c->lock_released(x.current(), m.ref, m.checked, false, at(where));
 }
 
 }  // namespace weft::detail

@@ -19,10 +19,7 @@ struct SharedMutexState {
   detail::ObjectRef ref;
   ThreadId writer = sched::kNoThread;
   std::vector<ThreadId> readers;  // one entry per shared lock held
-  // For the race detector: what unlocks released (a lock or a lock_shared
-  // acquires it), and what unlock_shareds released (a lock acquires it).
-  checkers::VectorClock clock;
-  checkers::VectorClock shared_clock;
+  checkers::LockChecks checked;  // what the checkers keep of it
 
   bool reads(ThreadId t) const { return std::find(readers.begin(), readers.end(), t) != readers.end(); }
 };
@@ -64,27 +61,12 @@ void tell(Execution& x, SharedMutexState& s, Change change, bool blocking, sourc
   checkers::Checks* c = detail::checks(x);
   if (!c) return;
   const ThreadId me = x.current();
-  c->lock_op(me, s.ref, detail::at(where));
   switch (change) {
-    case Change::Nothing:
-      return;
-    case Change::Locked:
-      c->acquire(me, s.clock);
-      c->acquire(me, s.shared_clock);
-      c->locked(me, s.ref, false, blocking, detail::at(where));
-      return;
-    case Change::LockedShared:
-      c->acquire(me, s.clock);
-      c->locked(me, s.ref, true, blocking, detail::at(where));
-      return;
-    case Change::Unlocked:
-      c->release(me, s.clock);
-      c->unlocked(me, s.ref, false);
-      return;
-    case Change::UnlockedShared:
-      c->release(me, s.shared_clock);
-      c->unlocked(me, s.ref, true);
-      return;
+    case Change::Nothing: return c->lock_failed(me, s.ref, s.checked, detail::at(where));
+    case Change::Locked: return c->lock_taken(me, s.ref, s.checked, false, blocking, detail::at(where));
+    case Change::LockedShared: return c->lock_taken(me, s.ref, s.checked, true, blocking, detail::at(where));
+    case Change::Unlocked: return c->lock_released(me, s.ref, s.checked, false, detail::at(where));
+    case Change::UnlockedShared: return c->lock_released(me, s.ref, s.checked, true, detail::at(where));
   }
 }
 
