@@ -32,6 +32,10 @@ Function real(const char* name) noexcept {
   return reinterpret_cast<Function>(::dlsym(RTLD_NEXT, name));
 }
 
+// success_status is the exit status of a program that works: one program
+// per driver process, set before its exploration.
+int success_status = 0;
+
 std::string thread_name(const Execution& x) { return "T" + std::to_string(x.current()); }
 
 std::string from(const void* return_address) {
@@ -48,15 +52,19 @@ std::string from(const void* return_address) {
 
 }  // namespace
 
+void set_success_status(int status) noexcept { success_status = status; }
+
 void end_program(Execution& x, int status, const char* call, const void* return_address) {
-  if (status != 0) {
+  if (status != success_status) {
     // In a scope of its own: nothing may be left to destroy on a stack that
     // is about to be dropped.
     std::string what = call ? thread_name(x) + " called " + call + "(" + std::to_string(status) + ")" +
                                   from(return_address)
                             : "main returned " + std::to_string(status);
-    x.fail_later(sched::Verdict::AssertionFailed, std::move(what) + ": a nonzero exit status is a failure",
-                 verifier::caller_location(return_address));
+    what += success_status == 0 ? ": a nonzero exit status is a failure"
+                                : ": the program's success status is " + std::to_string(success_status) +
+                                      " (EXIT_STATUS), any other is a failure";
+    x.fail_later(sched::Verdict::AssertionFailed, std::move(what), verifier::caller_location(return_address));
   }
   end_with(x);
 }

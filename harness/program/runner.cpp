@@ -161,6 +161,7 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) texts.emplace_back(argv[i]);
   Arguments arguments(std::move(texts));
   const auto body = [&] { run_main(*image, arguments); };
+  set_success_status(test.exit_status);
 
   const char* token = std::getenv("WEFT_REPLAY");
   const bool replaying = token && *token;
