@@ -9,6 +9,7 @@
 
 #include "engine_access.h"
 #include "failure_builder.h"
+#include "token_file.h"
 
 namespace weft::detail {
 
@@ -76,16 +77,16 @@ void CrashGuard::on_signal(int signal, siginfo_t* info, void*) {
   Execution* x = Execution::bound();
   if (guard && x && !reporting && !x->failure()) {
     reporting = 1;
-    std::string what = "T" + std::to_string(x->current()) + " received " + signal_name(signal);
+    std::string what = thread_name(x->current()) + " received " + signal_name(signal);
     const sched::Stack* stack = x->current_stack();
     if ((signal == SIGSEGV || signal == SIGBUS) && stack && info && stack->in_guard(info->si_addr))
-      what = "stack overflow in T" + std::to_string(x->current()) + ": its " + std::to_string(stack->usable() / 1024) +
+      what = "stack overflow in " + thread_name(x->current()) + ": its " + std::to_string(stack->usable() / 1024) +
              " KiB stack ran out (raise it with weft::Options::stack_size)";
     x->crash(what);
     const Failure f = build_failure(*x, x->index(), guard->trace_tail_);
     write_all("\n" + f.to_string() +
-              "The process dies now. To see this crash again, step for step: run the same test with "
-              "WEFT_REPLAY=" + f.token + " (WEFT_TEST), or weft::replay(\"" + f.token + "\", body).\n");
+              "The process dies now. To see this crash again, step for step: run the same test with " +
+              replay_variable(f.token) + " (WEFT_TEST), or weft::replay(\"" + f.token + "\", body).\n");
   }
   // Hand the signal to whoever handled it before (the default action, or a
   // sanitizer): a fault re-executes and reaches it, an abort is re-raised.

@@ -48,8 +48,8 @@ inline sched::Event& record_op(Execution& x, OpKind op, ObjectRef object, source
   return x.record(op, object, at(where), flags, peer);
 }
 
-// thread_name is "T3".
-inline std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
+// thread_name is "T3" (sched::thread_name).
+using sched::thread_name;
 
 // misuse fails the execution with kind Misuse. From a destructor pass
 // `later`: the failure is recorded and the thread unwinds at its next
