@@ -205,6 +205,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
   sched::Execution execution(stacks);
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
   const sched::Config config = config_of(options);
+  execution.keep_events(options.trace_steps());
   checkers::LockOrderGraph lock_order;
   const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
@@ -251,6 +252,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   // can be edited, checksum and all) must not turn hang detection off.
   sched::Config config = token.config;
   config.max_steps = std::min(config.max_steps, options.max_steps());
+  execution.keep_events(options.trace_steps());
   const Watchers watchers(execution, config, nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
   execution.run(strategy, config, 0, body_of(body));
