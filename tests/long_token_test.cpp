@@ -7,13 +7,16 @@
 #include <unistd.h>
 #include <weft/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
+#include "driver_run.h"
+
 namespace {
+
+using weft::samples::DriverRun;
+using weft::samples::run_driver;
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -21,7 +24,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 constexpr const char* kChild = "WEFT_LONG_TOKEN_CHILD";
 
 // long_failure fails after about 450,000 choices among four threads (two
-// bits each): its token is over 200 KiB.
+// bits each): its token is about 146 KiB.
 void long_failure() {
   weft::atomic<int> n{0};
   auto work = [&] {
@@ -38,28 +41,10 @@ void long_failure() {
 
 const weft::Options kLong = weft::Options{}.iterations(1).max_steps(1'000'000).strategy(weft::Strategy::random());
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return "popen failed";
-  std::array<char, 65536> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out += buffer.data();
-  ::pclose(pipe);
-  return out;
-}
-
 std::string self() {
   char buffer[4096];
   const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
   return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-}
-
-// report is the failure report in `output`: from "weft: " to its token.
-std::string report(const std::string& output) {
-  const auto from = output.find("weft: ");
-  const auto token = output.find("replay token: ", from);
-  if (from == std::string::npos || token == std::string::npos) return "";
-  return output.substr(from, output.find('\n', token) - from);
 }
 
 // command is the replay command a failing WEFT_TEST printed.
@@ -79,20 +64,20 @@ TEST(LongTokenChild, FailsAfterManyChoices) {
 }
 
 TEST(LongToken, PrintedCommandReplaysInANewProcess) {
-  const std::string found =
-      run(std::string(kChild) + "=1 " + self() + " --gtest_filter=LongTokenChild.FailsAfterManyChoices 2>&1");
-  const std::string replay = command(found);
+  const std::string child = std::string(kChild) + "=1";
+  const DriverRun found = run_driver(self() + " --gtest_filter=LongTokenChild.FailsAfterManyChoices", child);
+  const std::string replay = command(found.output);
   ASSERT_EQ(replay.rfind("WEFT_REPLAY=@/", 0), 0u) << replay.substr(0, 200);
   const std::string path = replay.substr(13, replay.find(' ') - 13);
   std::ifstream file(path);
   std::string token;
   std::getline(file, token);
   EXPECT_GT(token.size(), 128u * 1024) << "a shorter token than this test needs";
-  EXPECT_TRUE(has(found, "replay token: " + token + "\n"));
+  EXPECT_EQ(found.token(), token);
 
-  const std::string replayed = run(std::string(kChild) + "=1 " + replay + " 2>&1");
-  EXPECT_FALSE(report(found).empty()) << found.substr(0, 2000);
-  EXPECT_EQ(report(replayed), report(found)) << replayed.substr(0, 2000);
+  const DriverRun replayed = run_driver(replay, child);
+  EXPECT_FALSE(found.report().empty()) << found.output.substr(0, 2000);
+  EXPECT_EQ(replayed.report(), found.report()) << replayed.output.substr(0, 2000);
   ::unlink(path.c_str());
 }
 
