@@ -85,6 +85,9 @@ void ForeignUseWatch::end(sched::Execution& execution) {
 void foreign_use(const Slot& slot, const char* kind, source_location where) noexcept {
   ForeignUseRegistry& r = ForeignUseRegistry::get();
   if (r.watched.load(std::memory_order_acquire) == 0) return;
+  // An OS thread that runs an execution is no foreign one: it is on weft's
+  // own stack (destroying a thread's callable) or in weft's own work.
+  if (sched::Execution::bound()) return;
   // The execution's own thread may be binding this slot right now: the
   // read races with it, on a path that is a misuse already, and an aligned
   // word reads whole.

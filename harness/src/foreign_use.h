@@ -56,7 +56,8 @@ class ForeignUseWatch final : public sched::Observer {
 };
 
 // foreign_use is called for an operation on `slot` (of a weft::atomic or
-// weft::var, as `kind` says) made on an OS thread where no execution runs.
+// weft::var, as `kind` says) made where no weft thread runs; it counts only
+// on an OS thread no execution is bound to.
 void foreign_use(const Slot& slot, const char* kind, source_location where) noexcept;
 
 // first_binding is called when a thread of `x` is about to bind `slot` in
