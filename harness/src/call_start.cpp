@@ -1,7 +1,10 @@
 #include "call_start.h"
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <fstream>
-#include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -138,20 +141,58 @@ unsigned start_line(const char* file, unsigned line, unsigned column) {
   const unsigned found = CallScanner(text).opener_line(offset);
   return found != 0 && found <= line ? found : line;
 }
+
+// Answers is every call site looked up so far, sorted, and never changed
+// once published: a spawn reads the current one without a lock (it is on
+// a weft thread, and with weft::interpose a lock would be a scheduling
+// point), a call site met for the first time publishes a copy with it
+// added. The copies are kept to the end of the process: one per call site.
+struct Answer {
+  std::uintptr_t file;  // the address of the file name literal
+  unsigned line;
+  unsigned column;
+  unsigned start;
+  bool operator<(const Answer& o) const noexcept {
+    return std::tie(file, line, column) < std::tie(o.file, o.line, o.column);
+  }
+};
+using Answers = std::vector<Answer>;
+
+std::atomic<const Answers*> published{nullptr};
+
+const Answer* find(const Answers* answers, const Answer& key) noexcept {
+  if (!answers) return nullptr;
+  const auto at = std::lower_bound(answers->begin(), answers->end(), key);
+  return at != answers->end() && !(key < *at) ? &*at : nullptr;
+}
 }  // namespace
 
 source_location call_start(source_location where) {
   if (where.line == 0 || where.column == 0 || !where.file || !*where.file) return where;
-  // Called on weft threads: this lock and the file's reading are weft's
-  // own work, no scheduling points of the test.
+  const Answer key{reinterpret_cast<std::uintptr_t>(where.file), where.line, where.column, 0};
+  if (const Answer* known = find(published.load(std::memory_order_acquire), key)) {
+    where.line = known->start;
+    return where;
+  }
+  // The first time for this call site: weft's own work, no scheduling
+  // points of the test (the lock, the file's reading).
   const sched::Execution::Uncontrolled own_work;
   static std::mutex guard;
-  static std::map<std::tuple<const char*, unsigned, unsigned>, unsigned> lines;
+  // Never destroyed: a spawn may read the published copy to the very end.
+  static auto* const all = new std::vector<std::unique_ptr<const Answers>>;
   const std::lock_guard<std::mutex> hold(guard);
-  const auto key = std::make_tuple(where.file, where.line, where.column);
-  auto at = lines.find(key);
-  if (at == lines.end()) at = lines.emplace(key, start_line(where.file, where.line, where.column)).first;
-  where.line = at->second;
+  const Answers* current = published.load(std::memory_order_relaxed);
+  if (const Answer* known = find(current, key)) {
+    where.line = known->start;
+    return where;
+  }
+  auto next = std::make_unique<Answers>(current ? *current : Answers{});
+  Answer answer = key;
+  answer.start = start_line(where.file, where.line, where.column);
+  next->insert(std::upper_bound(next->begin(), next->end(), answer), answer);
+  published.store(next.get(), std::memory_order_release);
+  all->push_back(std::move(next));
+  where.line = answer.start;
   return where;
 }
 

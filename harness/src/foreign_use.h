@@ -12,6 +12,7 @@
 // first). An object no running execution ever uses stays a plain value
 // (weft primitives outside an execution, docs/writing-tests.md).
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -29,7 +30,7 @@ namespace weft::detail {
 // does not depend on when the OS thread ran.
 class ForeignUseWatch final : public sched::Observer {
  public:
-  ForeignUseWatch() = default;
+  ForeignUseWatch();
   ForeignUseWatch(const ForeignUseWatch&) = delete;
   ForeignUseWatch& operator=(const ForeignUseWatch&) = delete;
   ~ForeignUseWatch() override;
@@ -43,15 +44,23 @@ class ForeignUseWatch final : public sched::Observer {
   friend struct ForeignUseRegistry;
   friend void foreign_use(const Slot& slot, const char* kind, source_location where) noexcept;
   friend void first_binding(const sched::Execution& x, const Slot& slot) noexcept;
-  std::uint64_t generation_ = 0;  // the execution watched; 0 between executions
-  bool seen_ = false;             // a foreign use of one of its objects was seen
-  const char* kind_ = "";         // what was used: "weft::atomic", "weft::var"
-  source_location where_;         // the first such use
+
+  // A use, tagged with the generation of the execution it was seen in: a
+  // foreign thread may record one just as that execution ends.
   struct Use {
     const Slot* slot;
     const char* kind;
     source_location where;
+    std::uint64_t generation;
   };
+  // The watched execution's generation (0 between executions), and whether
+  // anything was recorded since the last look: an execution takes the
+  // registry's lock at its begin and end only then.
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<bool> noted_{false};
+  // Under the registry's lock.
+  std::uint64_t seen_in_ = 0;     // the generation a use of one of its objects was seen in
+  Use seen_{};                    // that use (the first)
   std::vector<Use> unbound_;      // objects foreign threads used before any thread of the execution did
 };
 
