@@ -3,6 +3,8 @@
 #
 #   weft_add_program_test(NAME <name> SOURCES <file>...
 #                         [EXPECT <FailureKind>]      # e.g. DataRace; default: no failure
+#                         [EXIT_STATUS <n>]           # the status the program exits with when it works
+#                                                     # (default 0); any other is an AssertionFailed
 #                         [ITERATIONS <n>] [SEED <n>] [STRATEGY random|pct|pct:<d>] [MAX_STEPS <n>]
 #                         [NO_RACE_DETECTION]
 #                         [NO_MEMORY_ACCESSES]        # plain loads and stores are no scheduling points
@@ -19,8 +21,10 @@
 # WEFT_TRACE_STEPS override the options. Unless NO_TEST, <name> is also a
 # ctest test.
 #
-# The program is compiled at -O0 with assertions on (see below; the
-# COMPILE_OPTIONS given come after, to override), with -finstrument-functions (so that functions
+# The program is compiled at -O0 with assertions on and with debug
+# information (-g, whatever the build type: reports read file and line from
+# it), see below; the COMPILE_OPTIONS given come after, to override; with
+# -finstrument-functions (so that functions
 # named __VERIFIER_atomic_* run atomically), with -fsanitize=thread unless
 # NO_MEMORY_ACCESSES (the compiler's instrumentation without its runtime:
 # every load and store of shared memory becomes a scheduling point and an
@@ -30,7 +34,7 @@
 # pthread functions of weft::interpose, the SV-COMP functions of
 # weft::verifier, and exit, abort and __assert_fail.
 function(weft_add_program_test)
-  cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_MEMORY_ACCESSES;NO_TEST" "NAME;EXPECT;ITERATIONS;SEED;STRATEGY;MAX_STEPS"
+  cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_MEMORY_ACCESSES;NO_TEST" "NAME;EXPECT;EXIT_STATUS;ITERATIONS;SEED;STRATEGY;MAX_STEPS"
                         "SOURCES;ARGS;LINK_LIBRARIES;COMPILE_DEFINITIONS;COMPILE_OPTIONS")
   if(NOT W_NAME OR NOT W_SOURCES)
     message(FATAL_ERROR "weft_add_program_test: NAME and SOURCES are required")
@@ -47,7 +51,9 @@ function(weft_add_program_test)
   # so weft can run another thread between the read and the write of
   # `x = x + 1` (from -O1 on, compilers fuse them into one instruction).
   # -UNDEBUG: assert() checks, whatever the build type says.
-  target_compile_options(${program} PRIVATE -O0 -UNDEBUG -finstrument-functions)
+  # -g: reports name file and line from the line tables, whatever the build
+  # type says (Release has none, and every location would be unknown).
+  target_compile_options(${program} PRIVATE -O0 -g -UNDEBUG -finstrument-functions)
   if(NOT W_NO_MEMORY_ACCESSES)
     target_compile_options(${program} PRIVATE -fno-sanitize=all -fsanitize=thread)
   endif()
@@ -72,6 +78,13 @@ function(weft_add_program_test)
   if(W_NO_RACE_DETECTION)
     string(APPEND options ".race_detection(false)")
   endif()
+  set(exit_status 0)
+  if(DEFINED W_EXIT_STATUS)
+    if(NOT W_EXIT_STATUS MATCHES "^[0-9]+$" OR W_EXIT_STATUS GREATER 255)
+      message(FATAL_ERROR "weft_add_program_test(${W_NAME}): EXIT_STATUS must be a number from 0 to 255")
+    endif()
+    set(exit_status ${W_EXIT_STATUS})
+  endif()
   set(arguments "")
   foreach(argument IN LISTS W_ARGS)
     if(argument MATCHES "[\"\\\\]")
@@ -92,6 +105,7 @@ int main(int argc, char** argv) {
   test.arguments = {${arguments}};
   test.expect = \"${W_EXPECT}\";
   test.options = ${options};
+  test.exit_status = ${exit_status};
   return weft::program::run_program(test, argc, argv);
 }
 ")

@@ -281,6 +281,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   make_process({}, "main");
   faults_left_ = config.max_faults;
   events_.clear();
+  events_dropped_ = 0;
   schedule_.clear();
   failure_.reset();
   soft_failure_.reset();
@@ -507,6 +508,7 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
   ThreadRecord& me = *threads_[current_];
   if (aborting_ || me.process != 0 || me.killed || observed_ < events_.size()) [[unlikely]] {
     if (observed_ < events_.size() && !listening_.empty()) notify_observers();
+    if (keep_events_ != 0 && events_.size() >= 2 * keep_events_ + 4096) trim_events();
     if (aborting_) return abort_point();
     if (me.process != 0) count_process_step(me, where);
     if (me.killed && may_unwind()) throw Unwind{};
@@ -581,6 +583,16 @@ StepResult Execution::release_step(OpKind op, ObjectRef object, Location where, 
     // Never thrown while deferred; caught so that no path can terminate.
   }
   return r;
+}
+
+void Execution::trim_events() {
+  // Only events every listening observer has seen go, oldest first; the
+  // threshold in step() makes the moves cost O(1) per event.
+  const std::size_t seen = listening_.empty() ? events_.size() : observed_;
+  const std::size_t drop = std::min(seen, events_.size() - keep_events_);
+  events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(drop));
+  events_dropped_ += drop;
+  observed_ = observed_ > drop ? observed_ - drop : 0;
 }
 
 void Execution::notify_observers() {

@@ -131,7 +131,14 @@ class Execution {
 
   const FailureRecord* failure() const noexcept { return failure_ ? &*failure_ : nullptr; }
   const Schedule& schedule() const noexcept { return schedule_; }
+  // events is the event log: every event of the execution, or, under
+  // keep_events(n), at least its last n (event_count() counts them all).
   const std::vector<Event>& events() const noexcept { return events_; }
+  std::uint64_t event_count() const noexcept { return events_dropped_ + events_.size(); }
+  // keep_events lets the log drop events the observers have seen, keeping
+  // the last `n` (0, the default: keep all), so that a long execution does
+  // not hold one Event per operation. Holds for later executions too.
+  void keep_events(std::size_t n) noexcept { keep_events_ = n; }
   std::uint64_t steps() const noexcept { return steps_; }
   // operations is how many operations weft saw: its steps, and the plain
   // accesses that were not scheduling points (see access()).
@@ -401,6 +408,7 @@ class Execution {
   ProcessRecord& make_process(ObjectRef ref, std::string name);
   void count_process_step(ThreadRecord& me, Location where);
   void abandon(ThreadRecord& t) noexcept;
+  void trim_events();
 
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
@@ -442,6 +450,8 @@ class Execution {
   std::vector<Observer*> listening_;  // those of observers_ that want this execution's events
   std::vector<Tap*> taps_;
   std::size_t observed_ = 0;         // events_[0, observed_) were shown to the observers
+  std::size_t keep_events_ = 0;      // keep_events(): 0 keeps every event
+  std::uint64_t events_dropped_ = 0; // events of this execution no longer in events_
   Schedule schedule_;
   Arena arena_;
   std::optional<FailureRecord> failure_;

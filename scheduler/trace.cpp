@@ -143,6 +143,11 @@ const char* order_name(std::memory_order order) noexcept {
 
 }  // namespace
 
+std::string thread_name(ThreadId thread) {
+  if (thread == kNoThread) return "weft's scheduler (no weft thread was running)";
+  return "T" + std::to_string(thread);
+}
+
 std::string object_name(ObjectRef object) {
   if (object.kind == ObjectKind::None) return "";
   if (object.kind == ObjectKind::Thread) return "T" + std::to_string(object.index);

@@ -8,6 +8,9 @@
 
 namespace weft::sched {
 
+// thread_name is "T3"; kNoThread, which no report may show as a number,
+// reads as weft's scheduler (code that ran on no weft thread).
+std::string thread_name(ThreadId thread);
 // object_name is "mutex#2", "T3" for a thread, or "" for no object.
 std::string object_name(ObjectRef object);
 // operation_name is "mutex.lock", "this_thread.yield", ...

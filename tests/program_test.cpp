@@ -151,6 +151,33 @@ TEST(Program, AnUnexpectedOutcomeFailsTheDriver) {
   EXPECT_TRUE(r.has("but the replay found")) << r.output;
 }
 
+TEST(Program, ADeclaredExitStatusIsSuccess) {
+  // success_status.c returns 6 when it works (EXIT_STATUS 6).
+  const DriverRun r = run_program("success_status");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(r.has("no failure in 1000 executions")) << r.output;
+}
+
+TEST(Program, AnyOtherExitStatusThanTheDeclaredOneFails) {
+  const DriverRun r = run_program("wrong_status", "WEFT_TRACE_STEPS=0");
+  EXPECT_EQ(r.status, 0) << r.output;  // EXPECT AssertionFailed
+  EXPECT_TRUE(r.has("main returned 0: the program's success status is 6 (EXIT_STATUS), any other is a failure"))
+      << r.output;
+  const DriverRun replayed = run_program("wrong_status", "WEFT_TRACE_STEPS=0 WEFT_REPLAY=" + r.token());
+  EXPECT_TRUE(replayed.has("replayed the expected")) << replayed.output;
+  EXPECT_EQ(replayed.report(), r.report());
+}
+
+TEST(Program, RaceReportsSayWhereWhateverTheBuildTypesFlags) {
+  // Built without the build type's -g (as in Release): the program still
+  // has line tables, so the race is located.
+  const DriverRun r = weft::samples::run_driver(WEFT_PROGRAMS_WITHOUT_DEBUG_FLAGS "/program_race_location");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(r.has("data race on var#")) << r.output;
+  EXPECT_TRUE(r.has("race_location.c:9")) << r.output;
+  EXPECT_FALSE(r.has("unknown location")) << r.output;
+}
+
 TEST(Program, OutputIsHiddenWhileExploringAndShownWhileReplaying) {
   const DriverRun found = weft::samples::run_driver(C_SAMPLE("bank_account_outcome"));
   EXPECT_FALSE(found.has("balance: ")) << found.output;

@@ -31,6 +31,8 @@ void locate_caller(const void* return_address, std::string& function, sched::Loc
 
 }  // namespace
 
+void set_success_status(int status) noexcept { detail::set_program_success_status(status); }
+
 void end_program(sched::Execution& x, int status, const char* call, const void* return_address) {
   detail::end_as_exit(x, status, call, return_address);
 }

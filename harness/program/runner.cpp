@@ -18,6 +18,7 @@
 #include "process_exit.h"
 #include "program_image.h"
 #include "scheduler/execution.h"
+#include "token_file.h"
 #include "weft/explore.h"
 #include "weft/verifier.h"
 
@@ -162,6 +163,7 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) texts.emplace_back(argv[i]);
   Arguments arguments(std::move(texts));
   const auto body = [&] { run_main(*image, arguments); };
+  set_success_status(test.exit_status);
 
   const char* token = std::getenv("WEFT_REPLAY");
   const bool replaying = token && *token;
@@ -182,7 +184,8 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   }
   const Failure& f = *report.failure;
   std::cout << f.to_string();
-  if (!f.token.empty()) std::cout << "to replay it:\n  WEFT_REPLAY=" << f.token << ' ' << executable_path() << '\n';
+  if (!f.token.empty())
+    std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
   if (!replaying) print_notes(report);
   if (expected && f.kind == *expected) {
     std::cout << who << (replaying ? "replayed" : "found") << " the expected " << to_string(f.kind) << '\n';

@@ -16,6 +16,7 @@
 #include "engine_access.h"
 #include "failure_builder.h"
 #include "process_exit.h"
+#include "token_file.h"
 
 namespace weft::detail {
 
@@ -148,10 +149,10 @@ __attribute__((no_sanitize("address"))) void CrashGuard::on_signal(int signal, s
   static volatile std::sig_atomic_t reporting = 0;
   Execution* x = Execution::bound();
   if (guard && x && !reporting) {
-    std::string what = "T" + std::to_string(x->current()) + " received " + signal_name(signal);
+    std::string what = thread_name(x->current()) + " received " + signal_name(signal);
     const sched::Stack* stack = x->current_stack();
     if ((signal == SIGSEGV || signal == SIGBUS) && stack && info && stack->in_guard(info->si_addr))
-      what = "stack overflow in T" + std::to_string(x->current()) + ": its " + std::to_string(stack->usable() / 1024) +
+      what = "stack overflow in " + thread_name(x->current()) + ": its " + std::to_string(stack->usable() / 1024) +
              " KiB stack ran out (raise it with weft::Options::stack_size)";
     if (x->on_fiber()) {
       // On a weft thread: the thread ends here and the execution reports
@@ -169,8 +170,8 @@ __attribute__((no_sanitize("address"))) void CrashGuard::on_signal(int signal, s
       x->crash(what);
       const Failure f = build_failure(*x, x->index(), guard->trace_tail_);
       write_all("\n" + f.to_string() +
-                "The process dies now. To see this crash again, step for step: run the same test with "
-                "WEFT_REPLAY=" + f.token + " (WEFT_TEST), or weft::replay(\"" + f.token + "\", body).\n");
+                "The process dies now. To see this crash again, step for step: run the same test with " +
+                replay_variable(f.token) + " (WEFT_TEST), or weft::replay(\"" + f.token + "\", body).\n");
     }
   }
   // Hand the signal to whoever handled it before (the default action, or a

@@ -56,8 +56,8 @@ inline sched::Event& record_op(Execution& x, OpKind op, ObjectRef object, source
 // without weft's explore or replay).
 inline checkers::Checks* checks(Execution& x) noexcept { return checkers::of(x); }
 
-// thread_name is "T3".
-inline std::string thread_name(ThreadId t) { return "T" + std::to_string(t); }
+// thread_name is "T3" (sched::thread_name).
+using sched::thread_name;
 
 // misuse fails the execution with kind Misuse. From a destructor pass
 // `later`: the failure is recorded and the thread unwinds at its next

@@ -13,7 +13,9 @@
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
 #include "crash_handler.h"
+#include "entry_checks.h"
 #include "failure_builder.h"
+#include "foreign_use.h"
 #include "interposition_hook.h"
 #include "scheduler/execution.h"
 #include "scheduler/pct_strategy.h"
@@ -22,6 +24,7 @@
 #include "scheduler/rng.h"
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
+#include "token_file.h"
 
 namespace weft {
 
@@ -38,13 +41,19 @@ std::unique_ptr<sched::Strategy> make_strategy(const Options& o) {
   return std::make_unique<sched::PctStrategy>(o.seed(), o.strategy().depth());
 }
 
-Report replay_error(std::string message) {
+// failed_before_running is the report of a failure found before any
+// execution ran (Failure::execution 0).
+Report failed_before_running(Failure f) {
   Report r;
+  r.failure = std::move(f);
+  return r;
+}
+
+Report replay_error(std::string message) {
   Failure f;
   f.kind = FailureKind::ReplayError;
   f.message = std::move(message);
-  r.failure = std::move(f);
-  return r;
+  return failed_before_running(std::move(f));
 }
 
 // count_outcome adds an execution that did not fail to the report's tallies.
@@ -146,6 +155,33 @@ void watch_with_tsan(sched::Execution& execution, checkers::TsanBridge& bridge) 
   execution.tap(&bridge);
 }
 
+// Watchers are the observers of every execution of explore and replay, in
+// the order they see each event; the lock-order graph is explore's alone.
+class Watchers {
+ public:
+  Watchers(sched::Execution& execution, const sched::Config& config, checkers::LockOrderGraph* lock_order)
+      : checks_(config.race_detection ? &races_ : nullptr, lock_order) {
+    execution.set_client(&checks_);
+    execution.observe(&checks_);
+    watch_with_tsan(execution, tsan_);
+    execution.observe(&escapes_);
+    if (interposition_) execution.observe(interposition_.get());
+    execution.observe(&foreign_);
+  }
+  Watchers(const Watchers&) = delete;
+  Watchers& operator=(const Watchers&) = delete;
+
+  const checkers::Checks& checks() const noexcept { return checks_; }
+
+ private:
+  checkers::RaceDetector races_;
+  checkers::Checks checks_;
+  checkers::TsanBridge tsan_;
+  checkers::EscapeChecker escapes_;
+  const std::unique_ptr<sched::Observer> interposition_ = detail::interposition_observer();
+  detail::ForeignUseWatch foreign_;
+};
+
 sched::Config config_of(const Options& o) {
   sched::Config c{o.max_steps(), o.spurious_wakeups(), o.race_detection()};
   c.process_crashes = o.process_crashes();
@@ -192,21 +228,15 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
 }
 
 Report explore(const std::function<void()>& body, const Options& options) {
+  if (std::optional<Failure> f = detail::nested_call("weft::explore")) return failed_before_running(std::move(*f));
+  if (std::optional<Failure> f = detail::unusable_options(options, true)) return failed_before_running(std::move(*f));
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
   const sched::Config config = config_of(options);
-  checkers::RaceDetector races;
+  execution.keep_events(options.trace_steps());
   checkers::LockOrderGraph lock_order;
-  checkers::Checks checks(config.race_detection ? &races : nullptr, options.lock_order() ? &lock_order : nullptr);
-  execution.set_client(&checks);
-  execution.observe(&checks);
-  checkers::TsanBridge tsan;
-  watch_with_tsan(execution, tsan);
-  checkers::EscapeChecker escapes;
-  execution.observe(&escapes);
-  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
-  if (interposition) execution.observe(interposition.get());
+  const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   bool controlled = false;
@@ -230,31 +260,30 @@ Report explore(const std::function<void()>& body, const Options& options) {
   }
   if (options.lock_order()) {
     if (const std::optional<checkers::LockCycle> cycle = lock_order.find_cycle())
-      report.failure = confirm_lock_order(execution, checks, *cycle, config, body, options, report);
+      report.failure = confirm_lock_order(execution, watchers.checks(), *cycle, config, body, options, report);
   }
   return report;
 }
 
 Report replay(std::string_view token_text, const std::function<void()>& body, const Options& options) {
+  if (std::optional<Failure> f = detail::nested_call("weft::replay")) return failed_before_running(std::move(*f));
+  if (std::optional<Failure> f = detail::unusable_options(options, false)) return failed_before_running(std::move(*f));
   sched::Token token;
+  std::string text;
   std::string error;
-  if (!sched::Token::decode(token_text, token, error)) return replay_error("cannot replay this token: " + error);
+  if (!detail::read_token(token_text, text, error) || !sched::Token::decode(text, token, error))
+    return replay_error("cannot replay this token: " + error);
 
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
   sched::ReplayStrategy strategy(token.schedule);
-  const sched::Config config = token.config;
-  checkers::RaceDetector races;
-  checkers::Checks checks(config.race_detection ? &races : nullptr, nullptr);
-  execution.set_client(&checks);
-  execution.observe(&checks);
+  // The caller's max_steps bounds the replay too: a token's own limit (it
+  // can be edited, checksum and all) must not turn hang detection off.
+  sched::Config config = token.config;
+  config.max_steps = std::min(config.max_steps, options.max_steps());
+  execution.keep_events(options.trace_steps());
   execution.record_events(true);
-  checkers::TsanBridge tsan;
-  watch_with_tsan(execution, tsan);
-  checkers::EscapeChecker escapes;
-  execution.observe(&escapes);
-  const std::unique_ptr<sched::Observer> interposition = detail::interposition_observer();
-  if (interposition) execution.observe(interposition.get());
+  const Watchers watchers(execution, config, nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
   execution.run(strategy, config, 0, body_of(body));
 
@@ -262,17 +291,25 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   report.executions = 1;
   const sched::FailureRecord* found = execution.failure();
   const bool same = found && found->verdict == token.verdict && found->step == token.step && strategy.finished();
-  if (found) report.failure = detail::build_failure(execution, token.execution, options.trace_steps());
+  if (found) {
+    report.failure = detail::build_failure(execution, token.execution, options.trace_steps());
+    report.failure->token = token.encode();  // the token's own max_steps, whatever bounded the replay
+  }
   if (same) return report;
 
   const std::string expected = "the token recorded " + describe(token.verdict, token.step);
+  const bool capped = config.max_steps < token.config.max_steps && found && found->verdict == sched::Verdict::Hang;
   // A crash is undefined behaviour: the memory it (or code before it)
   // corrupted need not be the same in another run, so a crash that does
   // not come back is no sign that the test changed.
-  const char* hint = token.verdict == sched::Verdict::Crash
-                         ? "\nthe crash is not reproducible: a crash is undefined behaviour, and what led to it "
-                           "(memory corrupted before it, state kept outside the execution) differs in this run"
-                         : "\nwas the test, or the code it runs, changed since the token was printed?";
+  const std::string hint =
+      capped ? "\nthe token allows " + std::to_string(token.config.max_steps) + " steps, but this replay stops after " +
+                   std::to_string(config.max_steps) + " (Options::max_steps, WEFT_MAX_STEPS): raise it to replay "
+                   "the token"
+      : token.verdict == sched::Verdict::Crash
+          ? "\nthe crash is not reproducible: a crash is undefined behaviour, and what led to it (memory corrupted "
+            "before it, state kept outside the execution) differs in this run"
+          : "\nwas the test, or the code it runs, changed since the token was printed?";
   if (!found) {
     const char* how = execution.outcome() == sched::Outcome::Discarded
                           ? ", but an assumption (__VERIFIER_assume) discarded the replay after "
@@ -281,13 +318,14 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
                           std::to_string(execution.steps()) + " steps, having used " + std::to_string(strategy.taken()) +
                           " of the token's " + std::to_string(token.schedule.choices()) + " choices" + hint);
     report.executions = 1;
+    report.failure->execution = token.execution + 1;  // the execution replayed, as a reproduced failure says
+    report.failure->step = execution.steps();
   } else {
     Failure& f = *report.failure;
     f.message = f.kind == FailureKind::ReplayError
                     ? f.message + "; " + expected + hint
                     : expected + ", but the replay found " + describe(found->verdict, found->step) + ": " + f.message + hint;
     f.kind = FailureKind::ReplayError;
-    f.token = std::string(token_text);
   }
   return report;
 }

@@ -29,6 +29,12 @@ std::string location(const std::string& file, unsigned line) {
   return file + ":" + std::to_string(line);
 }
 
+// thread_label is "T3"; a thread number of UINT32_MAX (no weft thread)
+// never reaches a report as a number.
+std::string thread_label(std::uint32_t thread) {
+  return thread == UINT32_MAX ? std::string("T-") : "T" + std::to_string(thread);
+}
+
 void pad(std::ostream& out, const std::string& s, std::size_t width) {
   out << s;
   for (std::size_t i = s.size(); i < width; ++i) out << ' ';
@@ -42,7 +48,7 @@ std::string Failure::trace_text(std::size_t last) const {
   for (std::size_t i = first; i < trace.size(); ++i) {
     const TraceStep& t = trace[i];
     w[0] = std::max(w[0], std::to_string(t.step).size());
-    w[1] = std::max(w[1], std::to_string(t.thread).size() + 1);
+    w[1] = std::max(w[1], thread_label(t.thread).size());
     w[2] = std::max(w[2], t.operation.size());
     w[3] = std::max(w[3], t.object.size());
     w[4] = std::max(w[4], t.detail.size());
@@ -56,7 +62,7 @@ std::string Failure::trace_text(std::size_t last) const {
     out << "  ";
     const std::string number = std::to_string(t.step);
     out << std::string(w[0] - number.size(), ' ') << number << "  ";
-    pad(out, "T" + std::to_string(t.thread), w[1] + 2);
+    pad(out, thread_label(t.thread), w[1] + 2);
     pad(out, t.operation, w[2] + 2);
     pad(out, t.object, w[3] + 2);
     pad(out, t.detail, w[4] + 2);
@@ -70,6 +76,8 @@ std::string Failure::to_string() const {
   out << "weft: " << weft::to_string(kind);
   if (kind == FailureKind::LockOrderInversion && trace.empty())  // seen across executions, not at one step
     out << " across executions, complete in execution " << execution << '\n';
+  else if (execution == 0)  // executions count from 1: nothing ran (a token that cannot be read, a bad setting)
+    out << " before any execution ran\n";
   else
     out << " in execution " << execution << " at step " << step << '\n';
   std::istringstream lines(message);
@@ -78,7 +86,7 @@ std::string Failure::to_string() const {
     out << "threads:\n";
     for (const ThreadSnapshot& t : threads) {
       std::ostringstream row;
-      row << "  T" << t.thread << "  ";
+      row << "  " << thread_label(t.thread) << "  ";
       if (!t.process.empty()) row << "process " << t.process << "  ";
       pad(row, t.state, 9);
       if (!t.waiting_for.empty()) row << t.waiting_for << "  ";
@@ -89,10 +97,11 @@ std::string Failure::to_string() const {
     }
   }
   if (!trace.empty()) {
-    const bool cut = trace_tail != 0 && trace_tail < trace.size();
-    out << "trace (" << (cut ? "last " + std::to_string(trace_tail) + " of " : std::string()) << trace.size()
+    const std::size_t shown = trace_tail != 0 && trace_tail < trace.size() ? trace_tail : trace.size();
+    const std::uint64_t total = std::max<std::uint64_t>(operations, trace.size());
+    out << "trace (" << (shown < total ? "last " + std::to_string(shown) + " of " : std::string()) << total
         << " operations):\n"
-        << trace_text(trace_tail);
+        << trace_text(shown);
   }
   if (!token.empty()) out << "replay token: " << token << '\n';
   return out.str();

@@ -64,8 +64,14 @@ Failure build_failure(const sched::Execution& x, std::uint64_t execution_index, 
   f.step = record.step;
   f.trace_tail = trace_tail;
   for (const auto& v : record.threads) f.threads.push_back(snapshot_of(v));
-  f.trace.reserve(x.events().size());
-  for (const auto& e : x.events()) f.trace.push_back(trace_step_of(e));
+  // Only the steps a report shows are kept: a long failing execution would
+  // otherwise hold a few hundred bytes per step for the rest of the process
+  // (the execution's own log is bounded alike: Execution::keep_events).
+  const std::vector<sched::Event>& events = x.events();
+  const std::size_t first = trace_tail == 0 || trace_tail >= events.size() ? 0 : events.size() - trace_tail;
+  f.operations = x.event_count();
+  f.trace.reserve(events.size() - first);
+  for (std::size_t i = first; i < events.size(); ++i) f.trace.push_back(trace_step_of(events[i]));
   sched::Token token;
   token.schedule = x.schedule();
   token.config = x.config();

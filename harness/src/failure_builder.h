@@ -1,7 +1,7 @@
 #pragma once
 // build_failure turns the engine's record of a failed execution into the
 // public weft::Failure: typed kind, explained message, thread states, the
-// whole trace and the replay token.
+// last `trace_tail` steps of the trace (0: all of them) and the replay token.
 
 #include <cstddef>
 #include <cstdint>

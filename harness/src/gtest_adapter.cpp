@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "scheduler/execution.h"
+#include "token_file.h"
 
 namespace weft::testing {
 
@@ -131,7 +132,7 @@ void run_test(const std::function<void()>& body, const Options& options, source_
   const std::string filter = info ? std::string(info->test_suite_name()) + "." + info->name() : "*";
   std::string message = report.failure->to_string();
   if (!report.failure->token.empty())
-    message += "to replay it:\n  WEFT_REPLAY=" + report.failure->token + " " + executable_path() +
+    message += "to replay it:\n  " + detail::replay_variable(report.failure->token) + " " + executable_path() +
                " --gtest_filter=" + filter + "\n";
   if (!replaying) message += "(" + std::to_string(report.executions) + " executions, seed " +
                              std::to_string(effective.seed()) + ", strategy " + effective.strategy().to_string() + ")\n";

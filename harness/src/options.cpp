@@ -49,7 +49,12 @@ std::string Strategy::to_string() const {
 Options Options::from_environment() const {
   Options o = *this;
   if (const char* v = std::getenv("WEFT_SEED"); v && *v) o.seed(env_unsigned("WEFT_SEED", v));
-  if (const char* v = std::getenv("WEFT_ITERATIONS"); v && *v) o.iterations(env_unsigned("WEFT_ITERATIONS", v));
+  if (const char* v = std::getenv("WEFT_ITERATIONS"); v && *v) {
+    o.iterations(env_unsigned("WEFT_ITERATIONS", v));
+    if (o.iterations() == 0)
+      throw std::invalid_argument(std::string("WEFT_ITERATIONS=\"") + v +
+                                  "\" would run no execution, so every test would pass untested: use 1 or more");
+  }
   if (const char* v = std::getenv("WEFT_MAX_STEPS"); v && *v) o.max_steps(env_unsigned("WEFT_MAX_STEPS", v));
   if (const char* v = std::getenv("WEFT_TRACE_STEPS"); v && *v)
     o.trace_steps(static_cast<std::size_t>(env_unsigned("WEFT_TRACE_STEPS", v)));

@@ -6,6 +6,7 @@
 #include <exception>
 #include <ostream>
 
+#include "call_start.h"
 #include "message_state.h"
 
 namespace weft {
@@ -101,9 +102,10 @@ std::string label(const ProcessState& s) { return sched::object_name(s.ref) + " 
 }  // namespace
 }  // namespace detail
 
-void process::start(std::string name, std::unique_ptr<detail::ProcessTask> task, source_location where) {
+void process::start(std::string name, std::unique_ptr<detail::ProcessTask> task, source_location call) {
   const sched::tsan::Unseen unseen;
   Execution& x = detail::require_execution("weft::process");
+  const source_location where = detail::call_start(call);
   auto* s = x.arena().make<detail::ProcessState>();
   s->ref = x.name_object(sched::ObjectKind::Process);
   s->name = name.empty() ? sched::object_name(s->ref) : std::move(name);

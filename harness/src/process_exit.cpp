@@ -23,6 +23,7 @@ using sched::Execution;
 using sched::Verdict;
 
 constinit std::atomic<CallerLocator> caller_locator{nullptr};
+constinit std::atomic<int> program_success_status{0};
 
 // The C library's functions, looked up before main: a lookup at the time of
 // an abort could find the heap or the loader's lock in the state that made
@@ -101,6 +102,10 @@ std::string thread_name(const Execution& x) { return "T" + std::to_string(x.curr
 
 void locate_callers_with(CallerLocator locator) noexcept { caller_locator.store(locator, std::memory_order_release); }
 
+void set_program_success_status(int status) noexcept {
+  program_success_status.store(status, std::memory_order_relaxed);
+}
+
 void end_as_exit(Execution& x, int status, const char* call, const void* return_address) {
   {
     // In a scope of its own: nothing may be left to destroy on a stack that
@@ -113,8 +118,12 @@ void end_as_exit(Execution& x, int status, const char* call, const void* return_
                    what + ": a test body that ends the process would end the test run here, skipping the rest of "
                           "this test and every later one",
                    caller.where);
-    } else if (status != 0) {
-      x.fail_later(Verdict::AssertionFailed, what + ": a nonzero exit status is a failure", caller.where);
+    } else if (const int success = program_success_status.load(std::memory_order_relaxed); status != success) {
+      x.fail_later(Verdict::AssertionFailed,
+                   what + (success == 0 ? ": a nonzero exit status is a failure"
+                                        : ": the program's success status is " + std::to_string(success) +
+                                              " (EXIT_STATUS), any other is a failure"),
+                   caller.where);
     }
   }
   finish(x);

@@ -9,7 +9,8 @@
 //    test, skipping the rest of it and every later test, so any exit is a
 //    failure with a report and a token, whatever its status;
 //  - a program (Execution::abandons_unfinished, set by a program test):
-//    exit(0) is the program ending normally, a nonzero status a failure.
+//    exit with its success status (0 unless the test says otherwise) is the
+//    program ending normally, any other status a failure.
 // abort() is a Crash and a failing assert() an AssertionFailed in both.
 
 #include <string>
@@ -30,6 +31,11 @@ using CallerLocator = void (*)(const void* return_address, std::string& function
 // locate_callers_with installs `locator` for the whole process (set once, by
 // weft::program, before any execution runs).
 void locate_callers_with(CallerLocator locator) noexcept;
+
+// set_program_success_status makes `status` the exit status of a program
+// that works (0 unless set; a program test's EXIT_STATUS), for the whole
+// process: a program driver runs one program.
+void set_program_success_status(int status) noexcept;
 
 // end_as_exit ends the execution as exit(`status`) called by `call`
 // ("exit", "_exit", ...) from `return_address` would; with `call` null, as a

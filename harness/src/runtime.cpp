@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine_access.h"
+#include "foreign_use.h"
 #include "weft/chrono.h"
 
 namespace weft::detail {
@@ -109,8 +110,11 @@ void forget(Slot& slot) noexcept { slot = Slot{}; }
 void atomic_point(Slot& slot, AtomicOp op, std::memory_order, source_location where) {
   const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
+    if (slot.generation != x->generation()) first_binding(*x, slot);
     auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
     x->step(op_of(op), s.ref, at(where));
+  } else {
+    foreign_use(slot, "weft::atomic", where);
   }
 }
 
@@ -159,11 +163,14 @@ void atomic_notify(Slot& slot, bool all, source_location where) {
 void var_point(Slot& slot, bool write, source_location where) {
   const sched::tsan::Unseen unseen;
   if (Execution* x = Execution::active()) {
+    if (slot.generation != x->generation()) first_binding(*x, slot);
     auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
     // Once a var has its first user, only an execution with processes can
     // share it wrongly.
     if ((!s.touched || x->process_count() > 1) && shared_across_processes(*x, s, write, where)) return;
     x->access(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
+  } else {
+    foreign_use(slot, "weft::var", where);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "call_start.h"
 #include "engine_access.h"
 
 namespace weft {
@@ -20,11 +21,12 @@ std::ostream& operator<<(std::ostream& out, thread::id i) {
   return out << 'T' << i.n_;
 }
 
-thread::thread(Start, std::unique_ptr<detail::Task> task, source_location where) {
+thread::thread(Start, std::unique_ptr<detail::Task> task, source_location call) {
   const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
   if (!x)
     throw std::logic_error("weft::thread can only be started inside weft::explore or weft::replay");
+  const source_location where = detail::call_start(call);
   if (x->step(OpKind::Spawn, {}, detail::at(where)) == StepResult::Aborted) return;
   sched::ThreadBody body;
   body.run = [](void* p) { static_cast<detail::Task*>(p)->run(); };

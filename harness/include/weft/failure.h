@@ -59,11 +59,15 @@ struct Failure {
   std::string token;                     // replays this failure; see weft::replay. Empty for a
                                          // LockOrderInversion, which no single schedule shows
   std::uint64_t execution = 0;           // number of the failing execution, from 1 (Report::executions);
-                                         // for a LockOrderInversion, the one that completed the cycle
+                                         // for a LockOrderInversion, the one that completed the cycle;
+                                         // 0 when no execution ran (a token that cannot be read, a
+                                         // setting that would test nothing)
   std::uint64_t step = 0;                // scheduling decision at which it failed
   std::vector<ThreadSnapshot> threads;
-  std::vector<TraceStep> trace;          // every step of the failing execution
-  std::size_t trace_tail = 50;           // how many trailing steps to_string shows (0: all)
+  std::vector<TraceStep> trace;          // the last steps of the failing execution: as many as
+                                         // Options::trace_steps says (all of them when it is 0)
+  std::uint64_t operations = 0;          // how many steps the failing execution had in all
+  std::size_t trace_tail = 50;           // how many trailing steps to_string shows (0: all kept)
 
   // trace_text renders the last `last` steps (0: all) as aligned lines.
   std::string trace_text(std::size_t last = 0) const;

@@ -45,7 +45,8 @@ class Options {
   Options& strategy(Strategy s) noexcept { strategy_ = s; return *this; }
   Strategy strategy() const noexcept { return strategy_; }
 
-  // iterations: how many executions to run at most (default 1000).
+  // iterations: how many executions to run at most (default 1000). 0 would
+  // test nothing: explore reports it as Misuse without running the body.
   Options& iterations(std::uint64_t n) noexcept { iterations_ = n; return *this; }
   std::uint64_t iterations() const noexcept { return iterations_; }
 
@@ -58,8 +59,10 @@ class Options {
   Options& max_steps(std::uint64_t n) noexcept { max_steps_ = n; return *this; }
   std::uint64_t max_steps() const noexcept { return max_steps_; }
 
-  // stack_size: bytes of stack per weft thread (default 256 KiB). Every
-  // stack has a guard page, so an overflow is reported, not silent.
+  // stack_size: bytes of stack per weft thread (default 256 KiB, at least
+  // 16 KiB, at most kMaxStackSize: explore and replay report a larger one
+  // as Misuse). Every stack has a guard page, so an overflow is reported,
+  // not silent.
   Options& stack_size(std::size_t bytes) noexcept { stack_size_ = bytes; return *this; }
   std::size_t stack_size() const noexcept { return stack_size_; }
 
@@ -107,15 +110,19 @@ class Options {
   Options& max_faults(std::uint32_t n) noexcept { max_faults_ = n; return *this; }
   std::uint32_t max_faults() const noexcept { return max_faults_; }
 
-  // trace_steps: how many trailing steps a printed report shows (0: all;
-  // default 50). The Failure always carries the whole trace.
+  // trace_steps: how many trailing steps of the failing execution a
+  // Failure keeps and its report shows (0: all; default 50).
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
   std::size_t trace_steps() const noexcept { return trace_steps_; }
 
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS where set. A value it
-  // cannot parse throws std::invalid_argument naming the variable.
+  // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
+  // std::invalid_argument naming the variable.
   Options from_environment() const;
+
+  // kMaxStackSize is the largest stack_size explore and replay accept (1 GiB).
+  static constexpr std::size_t kMaxStackSize = std::size_t{1} << 30;
 
  private:
   Strategy strategy_ = Strategy::pct(3);

@@ -19,6 +19,8 @@ struct ProgramTest {
   std::string expect;                  // a FailureKind name ("DataRace"): the exploration must find
                                        // a failure of that kind; empty: it must find none
   Options options;                     // the base that WEFT_SEED, WEFT_ITERATIONS, ... override
+  int exit_status = 0;                 // the status the program exits with (or main returns) when it
+                                       // works; any other is an AssertionFailed
 };
 
 // run_program loads the program, explores its main (each execution from a

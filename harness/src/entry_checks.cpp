@@ -1,0 +1,45 @@
+#include "entry_checks.h"
+
+#include <string>
+
+#include "engine_access.h"
+
+namespace weft::detail {
+
+namespace {
+Failure misuse_before_running(std::string message) {
+  Failure f;
+  f.kind = FailureKind::Misuse;
+  f.message = std::move(message);
+  return f;
+}
+}  // namespace
+
+std::optional<Failure> unusable_options(const Options& options, bool exploring) {
+  if (exploring && options.iterations() == 0)
+    return misuse_before_running(
+        "Options::iterations is 0: no execution would run and the test would pass untested; use 1 or more");
+  if (options.stack_size() > Options::kMaxStackSize)
+    return misuse_before_running("Options::stack_size is " + std::to_string(options.stack_size()) +
+                                 " bytes, over the " + std::to_string(Options::kMaxStackSize >> 30) +
+                                 " GiB weft allows per thread (Options::kMaxStackSize): no stack that large "
+                                 "can be mapped for each weft thread");
+  return std::nullopt;
+}
+
+std::optional<Failure> nested_call(const char* function) {
+  Execution* outer = Execution::bound();
+  if (!outer) return std::nullopt;
+  const bool on_thread = Execution::active() == outer;
+  std::string message = std::string(function) + " was called inside a body that weft is running" +
+                        (on_thread ? " (by " + thread_name(outer->current()) + ")" : std::string()) +
+                        ": explorations do not nest (the inner one would run all its executions within one step "
+                        "of the outer, which could neither interleave its threads with the outer ones nor replay "
+                        "them); call " + function + " from the test itself";
+  // Thrown out of the call into the body, so the outer report names it.
+  if (on_thread) misuse(*outer, message, source_location{});
+  Failure f = misuse_before_running(std::move(message));
+  return f;
+}
+
+}  // namespace weft::detail
