@@ -24,6 +24,17 @@ int main(int argc, char** argv) {
   if (workload == "mutex" || workload == "mutex-checkers-off") {
     bench::timed_explore("bench_profile", &bench::locked_counter<5>,
                          bench::random_options(executions, workload == "mutex"));
+  } else if (workload == "empty-threads") {
+    // Two threads that do nothing: the fixed cost of an execution.
+    bench::timed_explore(
+        "bench_profile",
+        [] {
+          weft::thread a([] {});
+          weft::thread b([] {});
+          a.join();
+          b.join();
+        },
+        bench::random_options(executions, true));
   } else if (workload == "solo-mutex" || workload == "solo-var") {
     // One thread alone: the cost of an operation without any switch.
     const bool locks = workload == "solo-mutex";

@@ -86,6 +86,17 @@ class RaceDetector {
   // whose release-sequence clock is `clock`.
   void atomic(sched::ThreadId t, VectorClock& clock, AtomicAccess access, std::memory_order order);
 
+  // repeats_read and repeats_write: `t` made the same kind of access to the
+  // var since its last release (FastTrack's same-epoch case), so there is
+  // nothing new to check or remember.
+  bool repeats_read(sched::ThreadId t, const VarShadow& v) const noexcept {
+    const Clock now = threads_[t].clock.get(t);
+    if (!v.reads) return v.read.clock == now && v.read.thread == t;
+    return t < v.reads->size() && (*v.reads)[t].clock == now;
+  }
+  bool repeats_write(sched::ThreadId t, const VarShadow& v) const noexcept {
+    return v.write.clock == threads_[t].clock.get(t) && v.write.thread == t;
+  }
   // read and write check an access to a var against the accesses before
   // it; the first unordered pair fails the execution with a DataRace.
   void read(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where,
