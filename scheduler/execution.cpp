@@ -99,7 +99,10 @@ Execution::~Execution() {
 
 void* Execution::take_block(std::size_t size) {
   const std::size_t size_class = (size + 63) / 64 - 1;
-  if (size_class >= kBlockClasses) return ::operator new(size);
+  // Under ThreadSanitizer a block reused across fibers would look like a
+  // race between the callables built in it; operator new/delete tell TSan
+  // that the memory changed owner.
+  if (size_class >= kBlockClasses || tsan::present()) return ::operator new(size);
   auto& blocks = kept_blocks_[size_class];
   if (blocks.empty()) return ::operator new((size_class + 1) * 64);
   void* block = blocks.back();
@@ -109,7 +112,7 @@ void* Execution::take_block(std::size_t size) {
 
 void Execution::keep_block(void* block, std::size_t size) noexcept {
   const std::size_t size_class = (size + 63) / 64 - 1;
-  if (size_class >= kBlockClasses) return ::operator delete(block);
+  if (size_class >= kBlockClasses || tsan::present()) return ::operator delete(block);
   try {
     kept_blocks_[size_class].push_back(block);
   } catch (...) {

@@ -108,6 +108,17 @@ class Execution {
   Execution& operator=(const Execution&) = delete;
   ~Execution();
 
+  // forget_settings drops the observers, taps, client and event settings
+  // given so far, so that the Execution (with its parked fibers and their
+  // stacks) can serve another exploration.
+  void forget_settings() noexcept {
+    observers_.clear();
+    listening_.clear();
+    taps_.clear();
+    client_ = nullptr;
+    record_events_ = false;
+    keep_events_ = 0;
+  }
   // observe adds an observer for every later execution; it must outlive them.
   void observe(Observer* observer) { observers_.push_back(observer); }
   // tap adds a tap for every later execution; it must outlive them.
