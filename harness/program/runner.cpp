@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "crash_handler.h"
 #include "program_exit.h"
 #include "process_exit.h"
 #include "program_image.h"
@@ -27,6 +28,8 @@ extern "C" char** environ;
 extern "C" void __cyg_profile_func_enter(void* function, void* call_site);
 // The ThreadSanitizer instrumentation's entry points (accesses.cpp).
 extern "C" void __tsan_read4(void* address);
+// The program's malloc (heap_calls.cpp).
+extern "C" void* __wrap_malloc(std::size_t size);
 
 namespace weft::program {
 
@@ -46,6 +49,8 @@ namespace {
     reinterpret_cast<void (*)()>(&::__cyg_profile_func_enter),
     reinterpret_cast<void (*)()>(&::reach_error),
     reinterpret_cast<void (*)()>(&::__tsan_read4),
+    reinterpret_cast<void (*)()>(&::__wrap_malloc),
+    reinterpret_cast<void (*)()>(&weft::detail::crash_report_begins),
 };
 
 std::optional<FailureKind> kind_named(const std::string& name) {
@@ -173,6 +178,11 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
     const HiddenOutput hidden(!replaying && !(show && *show == '1'));
     report = replaying ? replay(token, body, options) : explore(body, options);
   }
+  // The program's exit handlers and global destructors run when the driver
+  // exits: on the program as its constructors left it, not as the last
+  // execution did (its threads may have been dropped half-way through
+  // changing the heap).
+  image->reset();
 
   if (report.ok()) {
     std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
