@@ -30,6 +30,10 @@ char* align_up(char* p, std::size_t to) noexcept {
 
 bool aligned(const char* p, std::size_t to) noexcept { return reinterpret_cast<std::uintptr_t>(p) % to == 0; }
 
+// table_bytes is the size of the table of slots for a region of `bytes`:
+// a slot number per granule.
+std::size_t table_bytes(std::size_t bytes) noexcept { return bytes / kGranule * sizeof(std::uint32_t); }
+
 }  // namespace
 
 std::size_t Heap::class_of(std::size_t size) noexcept {
@@ -54,11 +58,16 @@ Heap::Heap(Limits limits) : quarantine_limit_(limits.quarantine) {
   // gets asked for less.
   for (std::size_t bytes = limits.reserve;; bytes /= 2) {
     void* p = ::mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p != MAP_FAILED) {
+    void* table = p == MAP_FAILED ? MAP_FAILED
+                                  : ::mmap(nullptr, table_bytes(bytes), PROT_NONE,
+                                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (table != MAP_FAILED) {
       base_ = static_cast<char*>(p);
       end_ = base_ + bytes;
+      slot_of_ = static_cast<std::uint32_t*>(table);
       break;
     }
+    if (p != MAP_FAILED) ::munmap(p, bytes);
     if (bytes / 2 < kSmallest) break;
   }
   if (!base_) throw std::bad_alloc();
@@ -67,7 +76,11 @@ Heap::Heap(Limits limits) : quarantine_limit_(limits.quarantine) {
   snapshot_.free.fill(kNone);
 }
 
-Heap::~Heap() { ::munmap(base_, static_cast<std::size_t>(end_ - base_)); }
+Heap::~Heap() {
+  const auto bytes = static_cast<std::size_t>(end_ - base_);
+  ::munmap(slot_of_, table_bytes(bytes));
+  ::munmap(base_, bytes);
+}
 
 HeapBlock* Heap::take_free(std::size_t size_class, std::size_t alignment) noexcept {
   const std::uint32_t first = free_[size_class];
@@ -81,11 +94,20 @@ HeapBlock* Heap::carve(std::size_t size_class, std::size_t alignment) {
   char* start = align_up(top_, alignment);
   if (start > end_ || static_cast<std::size_t>(end_ - start) < capacity) return nullptr;
   if (start + capacity > committed_) {
-    const std::size_t step = std::max(kCommitStep, static_cast<std::size_t>(start + capacity - committed_));
-    const std::size_t grow = std::min(static_cast<std::size_t>(end_ - committed_), (step + kCommitStep - 1) / kCommitStep * kCommitStep);
-    if (::mprotect(committed_, grow, PROT_READ | PROT_WRITE) != 0) return nullptr;
+    const auto missing = static_cast<std::size_t>(start + capacity - committed_);
+    const std::size_t grow = std::min(static_cast<std::size_t>(end_ - committed_),
+                                      (missing + kCommitStep - 1) / kCommitStep * kCommitStep);
+    std::uint32_t* table = slot_of_ + granule(committed_);
+    if (::mprotect(committed_, grow, PROT_READ | PROT_WRITE) != 0 ||
+        ::mprotect(table, table_bytes(grow), PROT_READ | PROT_WRITE) != 0)
+      return nullptr;
     committed_ += grow;
   }
+  // The table is written once per slot: a slot keeps its place and size.
+  // Since restore() the granules may have had other slots: a gap is none.
+  const auto index = static_cast<std::uint32_t>(blocks_.size());
+  std::fill(slot_of_ + granule(top_), slot_of_ + granule(start), kNone);
+  std::fill(slot_of_ + granule(start), slot_of_ + granule(start) + capacity / kGranule, index);
   HeapBlock& b = blocks_.emplace_back();
   b.start = start;
   b.capacity = capacity;
@@ -115,11 +137,8 @@ void* Heap::allocate(std::size_t size, std::size_t alignment, const HeapSite& by
 const HeapBlock* Heap::find(const void* p) const noexcept {
   const char* at = static_cast<const char*>(p);
   if (at < base_ || at >= top_) return nullptr;
-  auto it = std::upper_bound(blocks_.begin(), blocks_.end(), at,
-                             [](const char* a, const HeapBlock& b) { return a < b.start; });
-  if (it == blocks_.begin()) return nullptr;
-  --it;
-  return at < it->start + it->capacity ? &*it : nullptr;
+  const std::uint32_t index = slot_of_[granule(at)];
+  return index == kNone ? nullptr : &blocks_[index];
 }
 
 const HeapBlock* Heap::block_at(const void* p) const noexcept {

@@ -85,6 +85,15 @@ TEST(ProgramHeap, IsFreshInEveryExecution) {
   }
 }
 
+TEST(ProgramHeap, ServesEveryAllocationFunctionOfTheProgram) {
+  // malloc's family, strdup, getline, asprintf and every form of new and
+  // delete, checked by the program itself; realpath's block is the C
+  // library's and freed by it.
+  const DriverRun r = run_program("heap_functions");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(r.has("no failure in 50 executions")) << r.output;
+}
+
 TEST(ProgramHeap, ADoubleFreeNamesWhoAllocatedAndWhoFreed) {
   const DriverRun r = run_program("double_free", "WEFT_TRACE_STEPS=0");
   EXPECT_TRUE(r.has("a 16-byte block freed already by T")) << r.output;

@@ -8,8 +8,9 @@
 // would wait for ever for the lock, or fault again and die without a word.
 // So once crash_report_begins() is called, every allocation comes from a
 // reserve of this file's, and nothing is freed: the process dies after the
-// report. Only drivers replace operator new this way (weft::program is
-// linked into nothing else), so weft's C++ tests keep their own. Not under
+// report. Only executables that link weft::program (drivers, and weft's
+// tests and benchmark of it) replace operator new this way; the normal path
+// is the C library's malloc and free, as libstdc++'s own. Not under
 // AddressSanitizer: its heap is not the C library's, and its runtime
 // defines operator new itself.
 
@@ -19,15 +20,7 @@
 #include <new>
 
 #include "crash_handler.h"
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WEFT_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define WEFT_ASAN 1
-#endif
+#include "scheduler/sanitizers.h"
 
 #if !WEFT_ASAN
 namespace {
