@@ -123,8 +123,11 @@ std::string refused(const HeapBlock* block, const void* p, const char* call, con
     }
     x->fail_later(sched::Verdict::Crash, std::move(what), verifier::caller_location(caller));
   }
-  x->abandon_unfinished();
-  x->halt();
+  // As abort() ends it: a program's execution drops its threads, a test
+  // body's unwind, the calling thread (it may be in a noexcept delete) is
+  // dropped.
+  if (x->abandons_unfinished()) x->halt();
+  x->drop_current();
 }
 
 void* allocate(std::size_t size, std::size_t alignment, bool zero, const void* caller) noexcept {

@@ -3,12 +3,12 @@
 //
 // A C program can break the C library's heap through what the C library
 // allocated for it (a getcwd() buffer written after its free), and glibc
-// then aborts from inside malloc with its lock held. The crash handler
-// builds its report with std::string and std::vector; on that heap it
+// then aborts from inside malloc with its lock held, never to release it.
+// weft builds its report with std::string and std::vector; on that heap it
 // would wait for ever for the lock, or fault again and die without a word.
-// So once crash_report_begins() is called, every allocation comes from a
-// reserve of this file's, and nothing is freed: the process dies after the
-// report. Only executables that link weft::program (drivers, and weft's
+// So once the crash handler calls crash_report_begins(), every allocation
+// comes from a reserve of this file's and nothing is freed, and the driver
+// ends after its report without running exit handlers (runner.cpp). Only executables that link weft::program (drivers, and weft's
 // tests and benchmark of it) replace operator new this way; the normal path
 // is the C library's malloc and free, as libstdc++'s own. Not under
 // AddressSanitizer: its heap is not the C library's, and its runtime
@@ -19,16 +19,20 @@
 #include <cstdlib>
 #include <new>
 
+#include "report_reserve.h"
+
 #include "crash_handler.h"
 #include "scheduler/sanitizers.h"
+
+namespace {
+std::atomic<bool> reporting{false};
+}  // namespace
 
 #if !WEFT_ASAN
 namespace {
 
-std::atomic<bool> reporting{false};
-
 // The reserve: address space only, until a report touches it.
-constexpr std::size_t kReserve = std::size_t{16} << 20;
+constexpr std::size_t kReserve = std::size_t{64} << 20;
 alignas(64) unsigned char reserve[kReserve];
 std::atomic<std::size_t> reserve_used{0};
 
@@ -65,12 +69,10 @@ void release(void* p) noexcept {
 #endif
 
 namespace weft::detail {
-void crash_report_begins() noexcept {
-#if !WEFT_ASAN
-  reporting.store(true);
-#endif
-}
+void crash_report_begins() noexcept { reporting.store(true); }
 }  // namespace weft::detail
+
+bool weft::program::crash_report_began() noexcept { return reporting.load(); }
 
 #if !WEFT_ASAN
 

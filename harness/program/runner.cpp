@@ -18,6 +18,7 @@
 #include "program_exit.h"
 #include "process_exit.h"
 #include "program_image.h"
+#include "report_reserve.h"
 #include "scheduler/execution.h"
 #include "token_file.h"
 #include "weft/explore.h"
@@ -141,6 +142,32 @@ void print_notes(const Report& report) {
               << " executions were discarded by __VERIFIER_assume\n";
 }
 
+// print_outcome prints what the exploration or replay found and returns the
+// driver's exit status.
+int print_outcome(const Report& report, const std::string& who, std::optional<FailureKind> expected, bool replaying,
+                  const Options& options) {
+  if (report.ok()) {
+    std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
+              << ", strategy " << options.strategy().to_string() << ")\n";
+    print_notes(report);
+    if (!expected) return 0;
+    std::cout << who << "expected " << to_string(*expected) << ", but found no failure\n";
+    return 1;
+  }
+  const Failure& f = *report.failure;
+  std::cout << f.to_string();
+  if (!f.token.empty())
+    std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
+  if (!replaying) print_notes(report);
+  if (expected && f.kind == *expected) {
+    std::cout << who << (replaying ? "replayed" : "found") << " the expected " << to_string(f.kind) << '\n';
+    return 0;
+  }
+  std::cout << who << (expected ? "expected " + std::string(to_string(*expected)) : std::string("expected no failure"))
+            << ", but " << (replaying ? "the replay" : "the exploration") << " found " << to_string(f.kind) << '\n';
+  return 1;
+}
+
 }  // namespace
 
 int run_program(const ProgramTest& test, int argc, char** argv) {
@@ -157,6 +184,10 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
     std::cerr << who << e.what() << '\n';
     return 2;
   }
+  // stdout's buffer is the driver's own, not the C library's heap, which
+  // the program may break or leave locked (see crash_report_began).
+  static char stdout_buffer[BUFSIZ];
+  std::setvbuf(stdout, stdout_buffer, ::isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof stdout_buffer);
   std::string error;
   const std::unique_ptr<ProgramImage> image = ProgramImage::load(test.library, error);
   if (!image) {
@@ -184,26 +215,16 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   // changing the heap).
   image->reset();
 
-  if (report.ok()) {
-    std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
-              << ", strategy " << options.strategy().to_string() << ")\n";
-    print_notes(report);
-    if (!expected) return 0;
-    std::cout << who << "expected " << to_string(*expected) << ", but found no failure\n";
-    return 1;
+  const int status = print_outcome(report, who, expected, replaying, options);
+  if (crash_report_began()) {
+    // The crash may have been the C library aborting inside malloc, its
+    // heap broken and its lock held for good: end as the crash would have
+    // ended the process, with no exit handler (they free into that heap).
+    std::cout.flush();
+    std::fflush(stdout);
+    ::_exit(status);
   }
-  const Failure& f = *report.failure;
-  std::cout << f.to_string();
-  if (!f.token.empty())
-    std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
-  if (!replaying) print_notes(report);
-  if (expected && f.kind == *expected) {
-    std::cout << who << (replaying ? "replayed" : "found") << " the expected " << to_string(f.kind) << '\n';
-    return 0;
-  }
-  std::cout << who << (expected ? "expected " + std::string(to_string(*expected)) : std::string("expected no failure"))
-            << ", but " << (replaying ? "the replay" : "the exploration") << " found " << to_string(f.kind) << '\n';
-  return 1;
+  return status;
 }
 
 }  // namespace weft::program
