@@ -384,11 +384,14 @@ void __wrap__ZdlPv(void* p) noexcept {
 void __wrap__ZdaPv(void* p) noexcept {
   if (!release(p, "operator delete[]", WEFT_CALLER)) ::operator delete[](p);
 }
-void __wrap__ZdlPvm(void* p, std::size_t size) noexcept {
-  if (!release(p, "operator delete", WEFT_CALLER)) ::operator delete(p, size);
+// The sized forms pass what is not the heap's to the unsized ones, which
+// is what the C++ library's sized forms do (clang declares them only with
+// -fsized-deallocation).
+void __wrap__ZdlPvm(void* p, std::size_t) noexcept {
+  if (!release(p, "operator delete", WEFT_CALLER)) ::operator delete(p);
 }
-void __wrap__ZdaPvm(void* p, std::size_t size) noexcept {
-  if (!release(p, "operator delete[]", WEFT_CALLER)) ::operator delete[](p, size);
+void __wrap__ZdaPvm(void* p, std::size_t) noexcept {
+  if (!release(p, "operator delete[]", WEFT_CALLER)) ::operator delete[](p);
 }
 void __wrap__ZdlPvSt11align_val_t(void* p, std::align_val_t alignment) noexcept {
   if (!release(p, "operator delete", WEFT_CALLER)) ::operator delete(p, alignment);
@@ -396,11 +399,11 @@ void __wrap__ZdlPvSt11align_val_t(void* p, std::align_val_t alignment) noexcept 
 void __wrap__ZdaPvSt11align_val_t(void* p, std::align_val_t alignment) noexcept {
   if (!release(p, "operator delete[]", WEFT_CALLER)) ::operator delete[](p, alignment);
 }
-void __wrap__ZdlPvmSt11align_val_t(void* p, std::size_t size, std::align_val_t alignment) noexcept {
-  if (!release(p, "operator delete", WEFT_CALLER)) ::operator delete(p, size, alignment);
+void __wrap__ZdlPvmSt11align_val_t(void* p, std::size_t, std::align_val_t alignment) noexcept {
+  if (!release(p, "operator delete", WEFT_CALLER)) ::operator delete(p, alignment);
 }
-void __wrap__ZdaPvmSt11align_val_t(void* p, std::size_t size, std::align_val_t alignment) noexcept {
-  if (!release(p, "operator delete[]", WEFT_CALLER)) ::operator delete[](p, size, alignment);
+void __wrap__ZdaPvmSt11align_val_t(void* p, std::size_t, std::align_val_t alignment) noexcept {
+  if (!release(p, "operator delete[]", WEFT_CALLER)) ::operator delete[](p, alignment);
 }
 void __wrap__ZdlPvRKSt9nothrow_t(void* p, const std::nothrow_t& tag) noexcept {
   if (!release(p, "operator delete", WEFT_CALLER)) ::operator delete(p, tag);
