@@ -57,6 +57,8 @@ struct HeapBlock {
   HeapSite freed;
 };
 
+// Heap is one such heap (see the top of this file); a program test's is
+// harness/program/program_heap.h's.
 class Heap {
  public:
   // Limits: `reserve` bytes of address space are asked for (less is taken
