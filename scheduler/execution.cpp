@@ -269,7 +269,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   thread_count_ = 0;
   current_ = next_ = kNoThread;
   on_fiber_ = aborting_ = false;
-  discarded_ = stopped_ = cut_short_ = abandon_ = false;
+  discarded_ = stopped_ = cut_short_ = abandon_ = pruned_ = false;
   uncontrolled_ = 0;
   steps_ = 0;
   free_accesses_ = 0;
@@ -313,10 +313,10 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
     if (std::all_of(threads_.begin(), threads_.begin() + thread_count_, [](const auto& r) { return r->ended; }))
       break;
     const ThreadId next = decide(kNoThread, false);
-    if (failure_) break;
+    if (failure_ || aborting_) break;  // a failure, or the strategy pruned the execution
     current_ = next;
   }
-  if (!failure_ && !discarded_) notify_observers();
+  if (!failure_ && !discarded_ && !pruned_) notify_observers();
   if (failure_ || aborting_) unwind_all();
   settle_soft_failure();
   for (Observer* o : observers_) o->end(*this);
@@ -497,6 +497,9 @@ ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, const Runn
   } catch (const ScheduleMismatch& e) {
     fail(Verdict::ReplayError, e.what());
     return current;
+  } catch (const Pruned&) {
+    prune();
+    return current;
   }
   schedule_.push(pick, thread_count_);
   return pick;
@@ -524,7 +527,9 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
     runnable_.set(me.id, me.killed || blocker->ready(blocker->state, me.id));
   }
   const ThreadId next = decide(current_, yielding);
-  if (failure_) {
+  // decide sets aborting_ exactly when it failed the execution or the
+  // strategy pruned it.
+  if (aborting_) {
     clear_pending(me);
     return abort_point();
   }
@@ -644,14 +649,18 @@ Event& Execution::append(OpKind op, ObjectRef object, Location where, std::uint8
   return e;
 }
 
-std::uint32_t Execution::choose(std::uint32_t bound) {
+std::uint32_t Execution::choose_from(std::uint32_t bound, bool rare) {
   if (bound <= 1 || aborting_) return 0;
   const tsan::Unseen unseen;
   std::uint32_t value = 0;
   try {
-    value = strategy_->pick_value(bound, steps_);
+    value = rare ? strategy_->pick_rare(bound, steps_) : strategy_->pick_value(bound, steps_);
   } catch (const ScheduleMismatch& e) {
     fail(Verdict::ReplayError, e.what());
+    return 0;
+  } catch (const Pruned&) {
+    // The caller goes on with 0 to its next scheduling point, which unwinds.
+    prune();
     return 0;
   }
   schedule_.push(value, bound);
@@ -676,6 +685,12 @@ bool Execution::end_atomic() noexcept {
   if (depth == 0) return false;
   if (--depth == 0) --in_sections_;
   return true;
+}
+
+void Execution::prune() noexcept {
+  if (failure_ || discarded_ || stopped_) return;
+  pruned_ = true;
+  aborting_ = true;
 }
 
 void Execution::discard() noexcept {
@@ -707,6 +722,7 @@ void Execution::halt() {
 Outcome Execution::outcome() const noexcept {
   if (failure_) return Outcome::Failed;
   if (discarded_) return Outcome::Discarded;
+  if (pruned_) return Outcome::Pruned;
   return stopped_ ? Outcome::Stopped : Outcome::Completed;
 }
 
@@ -725,7 +741,7 @@ void Execution::fail(Verdict verdict, std::string message, Location where) {
 
 void Execution::fail_soft(Verdict verdict, std::string message, Location where) {
   const tsan::Unseen unseen;
-  if (failure_ || discarded_) return;
+  if (failure_ || discarded_ || pruned_) return;
   if (soft_failure_) {
     soft_failure_->message += "\n" + message;
     return;
@@ -800,7 +816,7 @@ void Execution::crash(std::string message) {
 }
 
 void Execution::record_failure(Verdict verdict, std::string message, Location where) {
-  if (failure_ || discarded_) return;
+  if (failure_ || discarded_ || pruned_) return;
   failure_ = failure_record(verdict, std::move(message), where);
 }
 

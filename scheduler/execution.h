@@ -95,6 +95,7 @@ enum class Outcome : std::uint8_t {
   Failed,     // failure() says how
   Discarded,  // discard(): an assumption of the test did not hold; not a failure
   Stopped,    // halt(): the program ended it (exit, main returning); see cut_short()
+  Pruned,     // the strategy threw Pruned: it needed no more of this execution
 };
 
 // Death is how a simulated process ended, or is ending: its threads unwind
@@ -223,7 +224,11 @@ class Execution {
   }
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
-  std::uint32_t choose(std::uint32_t bound);
+  std::uint32_t choose(std::uint32_t bound) { return choose_from(bound, false); }
+  // choose_rare is choose for a choice whose values other than 0 are rare
+  // departures from the usual (a spurious wake-up, a short read or write),
+  // which an exhaustive search bounds per execution (Strategy::pick_rare).
+  std::uint32_t choose_rare(std::uint32_t bound) { return choose_from(bound, true); }
   // spawn creates a runnable thread; it starts at its first scheduling.
   ThreadId spawn(ThreadBody body);
   // name_object gives a new object of `kind` its per-execution name.
@@ -376,6 +381,8 @@ class Execution {
   ThreadId decide(ThreadId current, bool yielding);
   ThreadId decide_slowly(ThreadId current, bool yielding);
   ThreadId deadlock(ThreadId current);
+  void prune() noexcept;
+  std::uint32_t choose_from(std::uint32_t bound, bool rare);
   bool& unwind_deferred() noexcept;
   ThreadId choose_thread(std::span<const ThreadId> runnable, const RunnableSet* set, ThreadId current,
                          bool yielding);
@@ -462,6 +469,7 @@ class Execution {
   std::uint32_t process_count_ = 0;                        // processes of this execution
   std::uint32_t faults_left_ = 0;
   bool discarded_ = false;           // discard() ended this execution
+  bool pruned_ = false;              // the strategy threw Pruned
   bool stopped_ = false;             // halt() ended it as the program ending
   bool cut_short_ = false;           // ... while other threads had not ended
   bool abandon_ = false;             // abandon_unfinished() was called
