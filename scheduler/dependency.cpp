@@ -3,7 +3,7 @@
 namespace weft::sched {
 
 namespace {
-ObjectKind kind_of(const Op& op) noexcept { return object_of(op.object).kind; }
+ObjectKind kind_of(const Op& op) noexcept { return sched::kind_of(op.object); }
 
 bool failed(const Op& op) noexcept { return (op.flags & kFailed) != 0; }
 }  // namespace

@@ -28,7 +28,11 @@ struct Op {
   ThreadId peer = kNoThread;
 };
 
-inline Op op_of(const Event& e) noexcept { return Op{e.op, key_of(e.object), e.flags, e.peer}; }
+// op_of is the operation of `e`, its object named by `identity`
+// (Execution::identity_of(e.object)).
+inline Op op_of(const Event& e, std::uint64_t identity) noexcept {
+  return Op{e.op, e.object.kind == ObjectKind::None ? 0 : key_of(e.object.kind, identity), e.flags, e.peer};
+}
 
 // effect_of classifies one recorded operation.
 Effect effect_of(const Op& op) noexcept;

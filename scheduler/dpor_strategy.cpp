@@ -223,7 +223,7 @@ void DporStrategy::on_record(Execution& execution, const Event& event) {
   // discard) is not part of the execution.
   if (execution.aborting()) return;
   ensure_open(event.thread, event.step);
-  const Op op = op_of(event);
+  const Op op = op_of(event, execution.identity_of(event.object));
   Transition& t = trace_.current();
   t.ops.push_back(op);
   add_to(t.footprint, op);

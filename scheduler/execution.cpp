@@ -277,6 +277,11 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   index_ = index;
   now_ = 0;
   std::fill(std::begin(object_counts_), std::end(object_counts_), 0u);
+  if (track_identities_) {
+    for (auto& list : identities_) list.clear();
+    made_by_.clear();
+    aliases_.clear();
+  }
   process_count_ = 0;
   make_process({}, "main");
   faults_left_ = config.max_faults;
@@ -727,7 +732,38 @@ Outcome Execution::outcome() const noexcept {
 }
 
 ObjectRef Execution::name_object(ObjectKind kind) noexcept {
-  return {kind, ++object_counts_[static_cast<unsigned>(kind)]};
+  const ObjectRef ref{kind, ++object_counts_[static_cast<unsigned>(kind) & 15]};
+  if (track_identities_) [[unlikely]] {
+    const ThreadId maker = current_ < thread_count_ ? current_ : 0;
+    if (maker >= made_by_.size()) made_by_.resize(maker + 1, 0);
+    auto& list = identities_[static_cast<unsigned>(kind) & 15];
+    if (list.size() <= ref.index) list.resize(ref.index + 1, 0);
+    list[ref.index] = (std::uint64_t{maker} << 24) | made_by_[maker]++;
+  }
+  return ref;
+}
+
+void Execution::bind_address(ObjectRef ref, const void* address) noexcept {
+  if (!track_identities_) return;
+  auto& list = identities_[static_cast<unsigned>(ref.kind) & 15];
+  if (list.size() <= ref.index) list.resize(ref.index + 1, 0);
+  std::uintptr_t at = reinterpret_cast<std::uintptr_t>(address);
+  for (const Alias& a : aliases_)
+    if (at - a.begin < a.size) at = a.as + (at - a.begin);
+  // Bit 55 tells addresses from makers; user-space addresses fit in 47 bits.
+  list[ref.index] = (std::uint64_t{1} << 55) | at;
+}
+
+void Execution::alias_range(const void* begin, std::size_t size, const void* as) {
+  if (!track_identities_) return;
+  aliases_.push_back({reinterpret_cast<std::uintptr_t>(begin), size, reinterpret_cast<std::uintptr_t>(as)});
+}
+
+std::uint64_t Execution::identity_of(ObjectRef ref) const noexcept {
+  // A thread is its number: threads are numbered in the order they start.
+  if (!track_identities_ || ref.kind == ObjectKind::Thread) return ref.index;
+  const auto& list = identities_[static_cast<unsigned>(ref.kind) & 15];
+  return ref.index < list.size() ? list[ref.index] : ref.index;
 }
 
 void Execution::fail(Verdict verdict, std::string message, Location where) {

@@ -233,6 +233,23 @@ class Execution {
   ThreadId spawn(ThreadBody body);
   // name_object gives a new object of `kind` its per-execution name.
   ObjectRef name_object(ObjectKind kind) noexcept;
+
+  // Identities: a search that compares executions (dpor) needs to know an
+  // object again in another execution, where its name (first use first)
+  // may differ. track_identities makes every later execution keep, per
+  // object, its identity: the address its primitive bound it from
+  // (bind_address, for objects a program's memory holds) or else the
+  // thread that made it and how many that thread made before. An object
+  // whose address, or maker, depends on the interleaving (a heap object two
+  // threads allocate in either order) is not known again.
+  void track_identities(bool on) noexcept { track_identities_ = on; }
+  void bind_address(ObjectRef ref, const void* address) noexcept;
+  // alias_range says that objects inside [begin, begin + size) stand for
+  // the ones at `as` (the interposition's twins, made in the arena, for the
+  // program's pthread objects): their identity is taken from there.
+  void alias_range(const void* begin, std::size_t size, const void* as);
+  // identity_of is `ref`'s identity, or its index when not tracked.
+  std::uint64_t identity_of(ObjectRef ref) const noexcept;
   // fail ends the execution with a failure (the first one counts) and
   // throws Unwind when the caller can take it.
   void fail(Verdict verdict, std::string message, Location where = {});
@@ -432,6 +449,13 @@ class Execution {
   std::uint64_t index_ = 0;
   Time now_ = 0;
   std::uint32_t object_counts_[16] = {};
+  bool track_identities_ = false;
+  std::vector<std::uint64_t> identities_[16];  // by kind, then index (identity_of)
+  std::vector<std::uint32_t> made_by_;         // by thread: objects it named (identity_of)
+  struct Alias {
+    std::uintptr_t begin, size, as;
+  };
+  std::vector<Alias> aliases_;                 // alias_range
   // The threads that can take the next step (without the timer rule's),
   // kept as threads wait, wake and end. A thread suspended at a scheduling
   // point with a blocker is on the list of its pending object,

@@ -14,14 +14,14 @@
 
 namespace weft::sched {
 
-// ObjectKey packs an ObjectRef into one ordered number.
+// ObjectKey names an object the same way in every execution: its kind in
+// the top byte, below it its identity (Execution::identity_of), which does
+// not depend on the order in which threads first used it.
 using ObjectKey = std::uint64_t;
-inline ObjectKey key_of(ObjectRef o) noexcept {
-  return (static_cast<ObjectKey>(o.kind) << 32) | o.index;
+inline ObjectKey key_of(ObjectKind kind, std::uint64_t identity) noexcept {
+  return (static_cast<ObjectKey>(kind) << 56) | (identity & ((ObjectKey{1} << 56) - 1));
 }
-inline ObjectRef object_of(ObjectKey k) noexcept {
-  return {static_cast<ObjectKind>(k >> 32), static_cast<std::uint32_t>(k)};
-}
+inline ObjectKind kind_of(ObjectKey k) noexcept { return static_cast<ObjectKind>(k >> 56); }
 
 // Access is one object a transition touched; `write` when it changed it.
 struct Access {

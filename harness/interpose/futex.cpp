@@ -49,6 +49,7 @@ FutexTwin& twin(Execution& x, const void* word) {
   return table_of(x).twin<FutexTwin>(word, [&] {
     FutexTwin* t = make_twin<FutexTwin>(x);
     t->ref = x.name_object(sched::ObjectKind::Atomic);
+    x.bind_address(t->ref, word);
     return t;
   });
 }

@@ -264,7 +264,10 @@ Report explore(const std::function<void()>& body, const Options& options) {
   const std::unique_ptr<sched::Strategy> sampler = search ? nullptr : make_strategy(options);
   // The partial-order reduction learns what each operation touched from
   // the events the execution records as it goes.
-  if (auto* dpor = dynamic_cast<sched::DporStrategy*>(search.get())) execution.tap(dpor);
+  if (auto* dpor = dynamic_cast<sched::DporStrategy*>(search.get())) {
+    execution.tap(dpor);
+    execution.track_identities(true);
+  }
   const sched::Config config = config_of(options);
   execution.keep_events(options.trace_steps());
   checkers::LockOrderGraph lock_order;
