@@ -68,7 +68,8 @@ bool is_acquisition(const Op& op) noexcept {
 
 bool never_before(const Op& earlier, ThreadId later_thread, const Op& later) noexcept {
   if (earlier.object != later.object) return false;
-  if (later.op == OpKind::Wake && (later.flags & (kSpurious | kTimedOut)) == 0)
+  // A wake that could have timed out could have come first (as a timeout).
+  if (later.op == OpKind::Wake && (later.flags & (kSpurious | kTimedOut | kTimed)) == 0)
     return earlier.op == OpKind::NotifyAll || (earlier.op == OpKind::NotifyOne && earlier.peer == later_thread);
   if (later.op == OpKind::Join) return earlier.op == OpKind::End;
   // A blocking lock waits for the unlock before it: an exclusive lock for

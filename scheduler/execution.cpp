@@ -774,6 +774,16 @@ void Execution::bind_address(ObjectRef ref, const void* address) noexcept {
   std::uintptr_t at = reinterpret_cast<std::uintptr_t>(address);
   for (const Alias& a : aliases_)
     if (at - a.begin < a.size) at = a.as + (at - a.begin);
+  // On a thread's stack, an object is known by the thread and its depth
+  // there, which do not depend on which stack the thread ran on (bit 54).
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    const Stack& stack = threads_[t]->fiber.stack();
+    const auto top = reinterpret_cast<std::uintptr_t>(stack.top());
+    if (stack.base != nullptr && at >= reinterpret_cast<std::uintptr_t>(stack.base) && at < top) {
+      list[ref.index] = (std::uint64_t{1} << 54) | (std::uint64_t{t} << 40) | (top - at);
+      return;
+    }
+  }
   // Bit 55 tells addresses from makers; user-space addresses fit in 47 bits.
   list[ref.index] = (std::uint64_t{1} << 55) | at;
 }

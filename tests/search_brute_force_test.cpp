@@ -19,6 +19,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include "scheduler/dependency.h"
@@ -279,6 +280,14 @@ Exploration explore(const Program& p, Search& search, Execution& x, std::uint64_
       continue;
     }
     ++result.explored;
+    if (std::getenv("WEFT_BRUTE_FORCE_DUMP")) {
+      std::string line;
+      for (const auto& e : x.events())
+        line += " T" + std::to_string(e.thread) + ":" + std::to_string(static_cast<int>(e.op)) + "/" +
+                std::to_string(e.flags) + "@" + std::to_string(static_cast<int>(e.object.kind)) + "#" +
+                std::to_string(e.object.index);
+      std::printf("%s%s\n  -> %s\n", typeid(Search).name(), line.c_str(), final_state.c_str());
+    }
     result.outcomes.insert(x.failure() ? failure_of(*x.failure()) : "state " + final_state);
     if (!result.traces.insert(trace_of(x)).second) result.duplicate_trace = true;
   }
@@ -295,7 +304,8 @@ std::uint64_t bodies() {
 TEST(SearchBruteForce, DporFindsWhatEveryScheduleFindsAndEachTraceOnce) {
   weft::sched::StackPool stacks(256 * 1024);
   std::uint64_t checked = 0, skipped = 0, dpor_runs = 0, dfs_runs = 0;
-  for (std::uint64_t seed = 1; checked < bodies(); ++seed) {
+  const char* only = std::getenv("WEFT_BRUTE_FORCE_SEED");
+  for (std::uint64_t seed = only ? std::strtoull(only, nullptr, 10) : 1; checked < bodies(); ++seed) {
     const Program p = generate(seed);
     Execution brute(stacks);
     brute.record_events(true);

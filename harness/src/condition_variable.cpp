@@ -60,7 +60,7 @@ bool block_self(Execution& x, CondvarState& cv, std::int64_t deadline, source_lo
     record_op(x, OpKind::Wake, cv.ref, where, sched::kTimedOut);
     return false;
   }
-  record_op(x, OpKind::Wake, cv.ref, where);
+  record_op(x, OpKind::Wake, cv.ref, where, deadline != sched::kNever ? sched::kTimed : 0);
   return true;
 }
 }  // namespace
