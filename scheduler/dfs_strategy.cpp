@@ -37,6 +37,8 @@ ThreadId DfsStrategy::pick_thread(const Decision& d) {
       prune(Run::Diverged);
     }
     preemptions_ += n.preempts[n.at] ? 1 : 0;
+    // Replayed through its frontier node, the execution is this shard's.
+    if (sharded() && at_ == frontier_depth()) claimed_ = true;
     ++at_;
     return n.options[n.at];
   }
@@ -66,6 +68,7 @@ std::uint32_t DfsStrategy::pick_value(std::uint32_t bound, std::uint64_t) {
       note_diverged();
       prune(Run::Diverged);
     }
+    if (sharded() && at_ == frontier_depth()) claimed_ = true;
     ++at_;
     return n.at;
   }

@@ -146,6 +146,8 @@ ThreadId DporStrategy::pick_thread(const Decision& d) {
       prune(Prune::Diverged);
     }
     if (at_ == resume_) fresh_from_ = trace_.size();
+    // Replayed through its frontier node, the execution is this shard's.
+    if (sharded() && at_ == frontier_depth()) claimed_ = true;
     sleep_ = n.sleep;
     open(n.chosen, d.step, static_cast<std::int32_t>(at_), runnable);
     ++at_;
@@ -189,6 +191,7 @@ std::uint32_t DporStrategy::pick_value(std::uint32_t bound, std::uint64_t step) 
       prune(Prune::Diverged);
     }
     if (at_ == resume_) fresh_from_ = trace_.size() - 1;
+    if (sharded() && at_ == frontier_depth()) claimed_ = true;
     value = n.value;
   } else {
     if (sharded() && at_ == frontier_depth()) {
