@@ -191,13 +191,14 @@ void run_body(const Program& p, std::string& final_state) {
 
 // --- What an execution amounts to. ---
 
-// failure_of names a failure by its kind and where each thread stood.
-std::string failure_of(const weft::sched::FailureRecord& f) {
+// failure_of names a failure by its kind and where each thread stood (each
+// object by its identity: its name depends on which thread used it first).
+std::string failure_of(const Execution& x, const weft::sched::FailureRecord& f) {
   std::ostringstream out;
   out << "failure " << static_cast<int>(f.verdict);
   for (const auto& v : f.threads)
     out << " T" << v.id << ":" << static_cast<int>(v.state) << ":" << static_cast<int>(v.op) << "@"
-        << static_cast<int>(v.object.kind) << "#" << v.object.index;
+        << static_cast<int>(v.object.kind) << "#" << x.identity_of(v.object);
   return out.str();
 }
 
@@ -295,7 +296,7 @@ Exploration explore(const Program& p, Search& search, Execution& x, std::uint64_
                 std::to_string(e.object.index);
       std::printf("%s%s\n  -> %s\n", typeid(Search).name(), line.c_str(), final_state.c_str());
     }
-    result.outcomes.insert(x.failure() ? failure_of(*x.failure()) : "state " + final_state);
+    result.outcomes.insert(x.failure() ? failure_of(x, *x.failure()) : "state " + final_state);
     if (!result.traces.insert(trace_of(x)).second) result.duplicate_trace = true;
   }
   return result;
