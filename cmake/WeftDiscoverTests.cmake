@@ -22,9 +22,15 @@ function(weft_discover_tests target)
     gtest_discover_tests(${target} ${WEFT_UNPARSED_ARGUMENTS})
     return()
   endif()
+  if(CMAKE_VERSION VERSION_LESS 3.22)
+    message(FATAL_ERROR "weft_discover_tests(${target} SHARDS ${WEFT_SHARDS}) needs CMake 3.22 or later "
+                        "(ENVIRONMENT_MODIFICATION)")
+  endif()
   math(EXPR last "${WEFT_SHARDS} - 1")
   foreach(i RANGE ${last})
+    # One variable per property: gtest_discover_tests splits a list value.
     gtest_discover_tests(${target} TEST_SUFFIX ".shard${i}" ${WEFT_UNPARSED_ARGUMENTS}
-                         PROPERTIES ENVIRONMENT "GTEST_TOTAL_SHARDS=${WEFT_SHARDS}\\;GTEST_SHARD_INDEX=${i}")
+                         PROPERTIES ENVIRONMENT "GTEST_TOTAL_SHARDS=${WEFT_SHARDS}"
+                                    ENVIRONMENT_MODIFICATION "GTEST_SHARD_INDEX=set:${i}")
   endforeach()
 endfunction()

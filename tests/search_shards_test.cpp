@@ -2,7 +2,8 @@
 // GTEST_SHARD_INDEX set (as GoogleTest, Bazel and weft_discover_tests set
 // them), every WEFT_TEST runs on every shard and explores its part, the
 // parts' counts add up to the unsharded count, and a plain GoogleTest test
-// still runs on exactly one shard. The tests run this binary as a child.
+// still runs on exactly one shard. The tests run this binary again as a child, on the
+// ShardChild tests.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -19,11 +20,6 @@
 namespace {
 
 using weft::samples::run_driver;
-
-// kChild marks the run of this binary that the tests start as a child.
-constexpr const char* kChild = "WEFT_SHARDS_CHILD";
-
-bool child() { return std::getenv(kChild) != nullptr; }
 
 std::string self() {
   char buffer[4096];
@@ -48,7 +44,7 @@ std::size_t count(const std::string& text, const std::string& part) {
 }
 
 std::string child_run(const std::string& filter, const std::string& environment) {
-  const auto r = run_driver(self() + " --gtest_filter=" + filter, std::string(kChild) + "=1 " + environment);
+  const auto r = run_driver(self() + " --gtest_filter=" + filter, environment);
   EXPECT_EQ(r.status, 0) << r.output;
   return r.output;
 }
@@ -57,7 +53,6 @@ std::string child_run(const std::string& filter, const std::string& environment)
 
 // The children's tests: a weft test explored exhaustively, and a plain one.
 WEFT_TEST_WITH(ShardChild, FourCounters, weft::Options{}.strategy(weft::Strategy::dpor())) {
-  if (!child()) return;
   weft::atomic<int> counter{0};
   std::vector<weft::thread> threads;
   for (int i = 0; i < 4; ++i) threads.emplace_back([&] { counter.fetch_add(1); });
@@ -108,7 +103,7 @@ TEST(SearchShards, PlainTestsKeepGoogleTestsPartition) {
 
 TEST(SearchShards, AShardIndexOutOfRangeFailsTheWeftTestByName) {
   const auto r = run_driver(self() + " --gtest_filter=ShardChild.FourCounters",
-                            std::string(kChild) + "=1 GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=2");
+                            "GTEST_TOTAL_SHARDS=2 GTEST_SHARD_INDEX=2");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("SHARD_INDEX=2 is out of range"), std::string::npos) << r.output;
 }

@@ -116,7 +116,7 @@ void run_test(const std::function<void()>& body, const Options& options, source_
     // A test that calls run_test itself, not through WEFT_TEST, was given
     // to one shard as a whole (gtest_shards.cpp): it explores all of it.
     const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    if (test && !detail::is_explored(test->test_suite_name(), test->name())) effective.shard(0, 1);
+    if (test && !sharding::is_explored(test->test_suite_name(), test->name())) effective.shard(0, 1);
   } catch (const std::invalid_argument& e) {
     ADD_FAILURE_AT(where.file, static_cast<int>(where.line)) << "weft: " << e.what();
     return;

@@ -17,7 +17,7 @@
 
 #include "weft/gtest.h"
 
-namespace weft::testing::detail {
+namespace weft::testing::sharding {
 
 namespace {
 std::set<std::string>& explored_tests() {
@@ -61,16 +61,16 @@ struct ShardTakeover {
     touch("GTEST_SHARD_STATUS_FILE");
     const char* index = variable("GTEST_SHARD_INDEX");
     const char* count = variable("GTEST_TOTAL_SHARDS");
-    if (!index || !count) return;
+    if (!index && !count) return;
     char* end = nullptr;
-    const unsigned long i = std::strtoul(index, &end, 10);
-    const bool index_ok = *end == 0;
-    const unsigned long n = std::strtoul(count, &end, 10);
-    // A value weft cannot use stays for Options::from_environment to
-    // report by name, in each weft test.
-    if (!index_ok || *end != 0 || n == 0 || i >= n) {
-      ::setenv("WEFT_SHARD_INDEX", index, 1);
-      ::setenv("WEFT_TOTAL_SHARDS", count, 1);
+    const unsigned long i = index ? std::strtoul(index, &end, 10) : 0;
+    const bool index_ok = index && *end == 0;
+    const unsigned long n = count ? std::strtoul(count, &end, 10) : 0;
+    // A value weft cannot use (or one missing) is left for
+    // Options::from_environment to report by name, in each weft test.
+    if (!index_ok || !count || *end != 0 || n == 0 || i >= n) {
+      if (index) ::setenv("WEFT_SHARD_INDEX", index, 1);
+      if (count) ::setenv("WEFT_TOTAL_SHARDS", count, 1);
     } else {
       ::setenv("WEFT_SHARD_INDEX", index, 0);
       ::setenv("WEFT_TOTAL_SHARDS", count, 0);
@@ -92,4 +92,4 @@ bool is_explored(const char* suite, const char* name) {
   return explored_tests().count(std::string(suite) + "." + name) != 0;
 }
 
-}  // namespace weft::testing::detail
+}  // namespace weft::testing::sharding
