@@ -176,6 +176,14 @@ class Options {
   const std::string& checkpoint() const noexcept { return checkpoint_; }
   const std::string& checkpoint_key() const noexcept { return checkpoint_key_; }
 
+  // record_every_execution: record each execution's events as it runs
+  // (default off). Off, an exploration records only schedules, and runs a
+  // failing execution again along its schedule to record its trace: the
+  // same report, far cheaper. On is for a body that depends on something
+  // weft does not control, whose report then says it has no trace.
+  Options& record_every_execution(bool on) noexcept { record_every_execution_ = on; return *this; }
+  bool record_every_execution() const noexcept { return record_every_execution_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_PREEMPTION_BOUND,
   // WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and the shard variables
@@ -209,6 +217,7 @@ class Options {
   std::uint32_t shard_count_ = 1;
   std::string checkpoint_;
   std::string checkpoint_key_;
+  bool record_every_execution_ = false;
 };
 
 }  // namespace weft
