@@ -1,6 +1,6 @@
 #pragma once
 // Which recorded operations read and which write their object, as
-// exhaustive search sees them (docs/strategies.md#what-is-dependent): the
+// exhaustive search sees them (docs/exhaustive-search.md#what-is-dependent): the
 // rules that make two transitions dependent, and the few pairs of dependent
 // operations that can never be swapped (a lock after the unlock that let it
 // through), so that the search does not try to.

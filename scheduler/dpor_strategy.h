@@ -18,7 +18,7 @@
 //
 // It sees what each transition touched through the events the execution
 // records (it is a Tap), and which threads could run at every decision.
-// See docs/strategies.md#exhaustive-search-strategydpor.
+// See docs/exhaustive-search.md.
 
 #include <cstdint>
 #include <memory>

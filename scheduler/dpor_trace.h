@@ -6,7 +6,7 @@
 // dependent transitions of different threads with nothing ordering them but
 // each other, whose order another execution should reverse.
 //
-// Happens-before is program order, spawn, and dependence (docs/strategies.md
+// Happens-before is program order, spawn, and dependence (docs/exhaustive-search.md
 // #what-is-dependent); a global transition is ordered with everything.
 
 #include <cstdint>

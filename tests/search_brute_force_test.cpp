@@ -337,7 +337,7 @@ TEST(SearchBruteForce, DporFindsWhatEveryScheduleFindsAndEachTraceOnce) {
     ASSERT_EQ(some.traces, all.traces) << "seed " << seed << "\n" << describe(p);
     // A timeout moves the clock, which every operation depends on: a thread
     // put to sleep after one wakes at the next step, and dpor may explore
-    // a trace again (docs/strategies.md). Without timed waits, once each.
+    // a trace again (docs/exhaustive-search.md). Without timed waits, once each.
     if (timed(p)) continue;
     ASSERT_FALSE(some.duplicate_trace) << "dpor explored a trace twice: seed " << seed << "\n" << describe(p);
     ASSERT_EQ(some.explored, all.traces.size()) << "seed " << seed << "\n" << describe(p);

@@ -117,6 +117,9 @@ void run_test(const std::function<void()>& body, const Options& options, source_
     // to one shard as a whole (gtest_shards.cpp): it explores all of it.
     const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
     if (test && !sharding::is_explored(test->test_suite_name(), test->name())) effective.shard(0, 1);
+    // One checkpoint file holds the explorations of every test it runs.
+    if (test && !effective.checkpoint().empty() && effective.checkpoint_key().empty())
+      effective.checkpoint(effective.checkpoint(), std::string(test->test_suite_name()) + "." + test->name());
   } catch (const std::invalid_argument& e) {
     ADD_FAILURE_AT(where.file, static_cast<int>(where.line)) << "weft: " << e.what();
     return;

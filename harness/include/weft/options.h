@@ -16,7 +16,7 @@ namespace weft {
 //   pct(d):   probabilistic concurrency testing (Burckhardt et al., ASPLOS
 //             2010): finds any bug of depth <= d with a known probability.
 //   dpor():   exhaustive search with optimal dynamic partial-order reduction
-//             (docs/strategies.md): every execution up to equivalence, once.
+//             (docs/exhaustive-search.md): every execution up to equivalence, once.
 class Strategy {
  public:
   enum class Kind : std::uint8_t {
@@ -135,7 +135,7 @@ class Options {
   // as CHESS's iterative context bounding does: all schedules with 0, then
   // with 1, ... then with k. Needs an exhaustive strategy (Strategy::dpor());
   // within the bound it enumerates schedules without partial-order
-  // reduction, which would miss some of them (docs/strategies.md).
+  // reduction, which would miss some of them (docs/exhaustive-search.md).
   Options& preemption_bound(std::uint32_t k) noexcept { preemption_bound_ = k; return *this; }
   std::optional<std::uint32_t> preemption_bound() const noexcept { return preemption_bound_; }
 
