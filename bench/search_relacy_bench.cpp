@@ -15,23 +15,23 @@ namespace {
 template <int N>
 struct FetchAdds : rl::test_suite<FetchAdds<N>, N> {
   rl::atomic<int> x;
-  void before() { x($).store(0, rl::memory_order_seq_cst); }
-  void thread(unsigned) { x($).fetch_add(1, rl::memory_order_seq_cst); }
+  void before() { x($).store(0, rl::mo_seq_cst); }
+  void thread(unsigned) { x($).fetch_add(1, rl::mo_seq_cst); }
 };
 
 struct BlindStores : rl::test_suite<BlindStores, 2> {
   rl::atomic<int> x;
-  void before() { x($).store(0, rl::memory_order_seq_cst); }
-  void thread(unsigned i) { x($).store(static_cast<int>(i) + 1, rl::memory_order_seq_cst); }
+  void before() { x($).store(0, rl::mo_seq_cst); }
+  void thread(unsigned i) { x($).store(static_cast<int>(i) + 1, rl::mo_seq_cst); }
 };
 
 struct Disjoint : rl::test_suite<Disjoint, 2> {
   rl::atomic<int> x, y;
   void before() {
-    x($).store(0, rl::memory_order_seq_cst);
-    y($).store(0, rl::memory_order_seq_cst);
+    x($).store(0, rl::mo_seq_cst);
+    y($).store(0, rl::mo_seq_cst);
   }
-  void thread(unsigned i) { (i == 0 ? x : y)($).store(1, rl::memory_order_seq_cst); }
+  void thread(unsigned i) { (i == 0 ? x : y)($).store(1, rl::mo_seq_cst); }
 };
 
 template <int Sections>
@@ -51,11 +51,11 @@ struct Lockers : rl::test_suite<Lockers<Sections>, 3> {
 struct StoreLoad : rl::test_suite<StoreLoad, 4> {
   rl::atomic<int> a[4];
   void before() {
-    for (auto& x : a) x($).store(0, rl::memory_order_seq_cst);
+    for (auto& x : a) x($).store(0, rl::mo_seq_cst);
   }
   void thread(unsigned i) {
-    a[i]($).store(1, rl::memory_order_seq_cst);
-    (void)a[(i + 1) % 4]($).load(rl::memory_order_seq_cst);
+    a[i]($).store(1, rl::mo_seq_cst);
+    (void)a[(i + 1) % 4]($).load(rl::mo_seq_cst);
   }
 };
 
