@@ -70,6 +70,7 @@ void DporStrategy::begin(std::uint64_t) {
   sleep_.clear();
   follow_ = nullptr;
   sections_.clear();
+  extend_.clear();
   in_sections_ = 0;
   pruned_ = Prune::None;
   redundant_ = false;
@@ -102,6 +103,18 @@ void DporStrategy::close() {
   const Transition& t = trace_[j];
   if (asleep(t.thread)) redundant_ = true;
   std::erase_if(sleep_, [&t](const Sleeper& s) { return s.thread == t.thread || s.footprint.conflicts(t.footprint); });
+  // A transition that touched nothing (a thread's start) does not stand for
+  // its thread asleep: what the thread does next does, so it joins the
+  // footprint of the decision that chose the empty one.
+  const bool empty = t.footprint.accesses().empty() && !t.footprint.global();
+  if (t.thread < extend_.size() && extend_[t.thread] >= 0) {
+    path_[static_cast<std::size_t>(extend_[t.thread])]->chosen_footprint.merge(t.footprint);
+    if (!empty) extend_[t.thread] = -1;
+  }
+  if (t.node >= 0 && empty) {
+    if (t.thread >= extend_.size()) extend_.resize(t.thread + 1, -1);
+    extend_[t.thread] = t.node;
+  }
   if (t.node >= 0) {
     Node& n = *path_[static_cast<std::size_t>(t.node)];
     n.chosen_footprint.merge(t.footprint);

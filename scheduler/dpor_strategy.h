@@ -85,6 +85,7 @@ class DporStrategy final : public Search, public Tap {
   std::vector<Sleeper> sleep_;       // asleep now
   WakeupNode* follow_ = nullptr;     // where this execution is in a planned sequence
   std::vector<std::uint32_t> sections_;  // by thread: atomic-section depth
+  std::vector<std::int32_t> extend_;     // by thread: the decision whose chosen footprint its next transition joins
   std::uint32_t in_sections_ = 0;
   std::size_t wakeup_nodes_ = 0;
   Prune pruned_ = Prune::None;

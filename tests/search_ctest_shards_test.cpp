@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <vector>
 
-WEFT_TEST_WITH(CtestShards, SixCounters, weft::Options{}.strategy(weft::Strategy::dpor())) {
+WEFT_TEST_WITH(CtestShards, SixCounters, weft::Options{}.strategy(weft::Strategy::dpor()).preemption_bound(1)) {
   weft::atomic<int> counter{0};
   std::vector<weft::thread> threads;
   for (int i = 0; i < 3; ++i) threads.emplace_back([&] { counter.fetch_add(1); });

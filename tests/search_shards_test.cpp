@@ -52,7 +52,7 @@ std::string child_run(const std::string& filter, const std::string& environment)
 }  // namespace
 
 // The children's tests: a weft test explored exhaustively, and a plain one.
-WEFT_TEST_WITH(ShardChild, FourCounters, weft::Options{}.strategy(weft::Strategy::dpor())) {
+WEFT_TEST_WITH(ShardChild, FourCounters, weft::Options{}.strategy(weft::Strategy::dpor()).preemption_bound(1)) {
   weft::atomic<int> counter{0};
   std::vector<weft::thread> threads;
   for (int i = 0; i < 4; ++i) threads.emplace_back([&] { counter.fetch_add(1); });
@@ -63,7 +63,7 @@ TEST(ShardChild, Plain) {}
 
 TEST(SearchShards, GoogleTestShardsSplitAWeftTestsExplorationAndAddUp) {
   const std::uint64_t whole = explored(child_run("ShardChild.FourCounters", ""));
-  ASSERT_EQ(whole, 24u);
+  ASSERT_GT(whole, 1u);
   for (int shards : {2, 3}) {
     std::uint64_t sum = 0;
     for (int i = 0; i < shards; ++i) {
@@ -80,6 +80,7 @@ TEST(SearchShards, GoogleTestShardsSplitAWeftTestsExplorationAndAddUp) {
 TEST(SearchShards, BazelShardsSplitItTooAndTouchTheStatusFile) {
   const std::string status = ::testing::TempDir() + "weft_shard_status";
   std::remove(status.c_str());
+  const std::uint64_t whole = explored(child_run("ShardChild.FourCounters", ""));
   std::uint64_t sum = 0;
   for (int i = 0; i < 2; ++i) {
     // Bazel's runner sets its own variables and passes them on to GoogleTest.
@@ -88,7 +89,7 @@ TEST(SearchShards, BazelShardsSplitItTooAndTouchTheStatusFile) {
                             " TEST_SHARD_STATUS_FILE=" + status;
     sum += explored(child_run("ShardChild.FourCounters", env));
   }
-  EXPECT_EQ(sum, 24u);
+  EXPECT_EQ(sum, whole);
   EXPECT_TRUE(std::ifstream(status).good()) << "TEST_SHARD_STATUS_FILE was not created";
   std::remove(status.c_str());
 }
