@@ -41,6 +41,10 @@ inline constexpr std::uint8_t kSpurious = 4;  // a wait returned without a notif
 inline constexpr std::uint8_t kClosed = 8;
 inline constexpr std::uint8_t kEndB = 16;     // a pipe operation on end B (else end A)
 inline constexpr std::uint8_t kFault = 32;    // an injected fault (Options::process_crashes, ...)
+// kTimed: a Wake that ended a wait with a deadline. The waiter could have
+// timed out instead, before the notify that woke it: exhaustive search
+// must try that order too.
+inline constexpr std::uint8_t kTimed = 64;
 
 // is_lock says whether objects of `kind` are locks: every weft mutex, and
 // shared_mutex.

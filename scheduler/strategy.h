@@ -42,6 +42,13 @@ struct ScheduleMismatch : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Pruned is thrown by a strategy, from pick_thread or pick_value, to end the
+// running execution where it stands because nothing it could still do is
+// wanted (an exhaustive search that knows every continuation was explored).
+// The execution unwinds as after a failure elsewhere and ends with
+// Outcome::Pruned; it is not a failure.
+struct Pruned {};
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -51,6 +58,10 @@ class Strategy {
   virtual ThreadId pick_thread(const Decision& decision) = 0;
   // pick_value returns a value in [0, bound), bound >= 2.
   virtual std::uint32_t pick_value(std::uint32_t bound, std::uint64_t step) = 0;
+  // pick_rare is pick_value for a choice whose values other than 0 are
+  // rare departures (a spurious wake-up, a short read or write): a search
+  // bounds how many of them one execution takes.
+  virtual std::uint32_t pick_rare(std::uint32_t bound, std::uint64_t step) { return pick_value(bound, step); }
   // on_spawn tells the strategy thread `id` was created.
   virtual void on_spawn(ThreadId id) { (void)id; }
   // end tells the strategy the execution ended after `steps` decisions.

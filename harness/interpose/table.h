@@ -138,6 +138,8 @@ class Table {
     const sched::tsan::Unseen unseen;  // weft's bookkeeping, which TSan must not take for the program's
     if (T* t = find<T>(address)) return *t;
     T* made = make();
+    // An exhaustive search knows the twin again by its pthread object.
+    if (Execution* x = Execution::bound()) x->alias_range(made, sizeof(T), address);
     objects_[address] = made;
     return *made;
   }

@@ -54,7 +54,10 @@ class Objects {
     }
     const auto key = reinterpret_cast<std::uintptr_t>(address) << 1 | (kind == ObjectKind::Atomic ? 1 : 0);
     auto [it, added] = shadows_.try_emplace(key);
-    if (added) it->second.ref = x.name_object(kind);
+    if (added) {
+      it->second.ref = x.name_object(kind);
+      x.bind_address(it->second.ref, const_cast<const void*>(address));
+    }
     return it->second;
   }
 

@@ -3,11 +3,13 @@
 #include "weft/explore.h"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <ostream>
 
 #include "checkers/escape_checker.h"
+#include "checkpoint.h"
 #include "checkers/lock_order.h"
 #include "checkers/checks.h"
 #include "checkers/race_detector.h"
@@ -18,6 +20,9 @@
 #include "failure_builder.h"
 #include "foreign_use.h"
 #include "interposition_hook.h"
+#include "search_driver.h"
+#include "scheduler/dfs_strategy.h"
+#include "scheduler/dpor_strategy.h"
 #include "scheduler/execution.h"
 #include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
@@ -42,6 +47,14 @@ sched::ThreadBody body_of(const std::function<void()>& body) {
 std::unique_ptr<sched::Strategy> make_strategy(const Options& o) {
   if (o.strategy().kind() == Strategy::Kind::Random) return std::make_unique<sched::RandomStrategy>(o.seed());
   return std::make_unique<sched::PctStrategy>(o.seed(), o.strategy().depth());
+}
+
+// make_search is the exhaustive search the options ask for, or null.
+std::unique_ptr<sched::Search> make_search(const Options& o, const sched::Execution& execution) {
+  if (!o.strategy().exhaustive()) return nullptr;
+  if (o.preemption_bound())
+    return std::make_unique<sched::DfsStrategy>(o.preemption_bound(), o.shard_index(), o.shard_count());
+  return std::make_unique<sched::DporStrategy>(execution, o.shard_index(), o.shard_count());
 }
 
 // failed_before_running is the report of a failure found before any
@@ -221,14 +234,29 @@ Failure all_discarded(std::uint64_t executions) {
   return f;
 }
 
+// grouped writes 1234567 as "1,234,567".
+std::string grouped(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
 }  // namespace
 
 std::ostream& operator<<(std::ostream& out, const Report& report) {
-  if (report.ok()) return out << "weft: no failure in " << report.executions << " executions\n";
-  return out << *report.failure;
+  if (!report.ok()) return out << *report.failure;
+  if (report.exhausted()) {
+    out << "weft: all " << grouped(report.executions) << " executions explored, none failed (" << report.space;
+    if (report.redundant > 0) out << "; " << grouped(report.redundant) << " redundant runs";
+    return out << ")\n";
+  }
+  out << "weft: no failure in " << grouped(report.executions) << " executions";
+  if (!report.not_searched.empty())
+    out << ", but not all of " << (report.space.empty() ? "them" : report.space) << ": " << report.not_searched;
+  return out << "\n";
 }
 
 Report explore(const std::function<void()>& body, const Options& options) {
@@ -236,7 +264,14 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (std::optional<Failure> f = detail::unusable_options(options, true)) return failed_before_running(std::move(*f));
   ExecutionLease lease(options.stack_size());
   sched::Execution& execution = lease.execution();
-  const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
+  const std::unique_ptr<sched::Search> search = make_search(options, execution);
+  const std::unique_ptr<sched::Strategy> sampler = search ? nullptr : make_strategy(options);
+  // The partial-order reduction learns what each operation touched from
+  // the events the execution records as it goes.
+  if (auto* dpor = dynamic_cast<sched::DporStrategy*>(search.get())) {
+    execution.tap(dpor);
+    execution.track_identities(true);
+  }
   const sched::Config config = config_of(options);
   execution.keep_events(options.trace_steps());
   execution.record_events(options.record_every_execution());
@@ -245,15 +280,40 @@ Report explore(const std::function<void()>& body, const Options& options) {
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   bool controlled = false;
-  for (std::uint64_t i = 0; i < options.iterations(); ++i) {
-    execution.run(*strategy, config, i, body_of(body));
-    report.executions = i + 1;
-    if (execution.failure()) {
-      report.failure = failure_of(execution, config, i, body, options);
-      return report;
+  if (search) {
+    detail::SearchDriver driver(*search, options, report);
+    if (std::optional<Failure> f = driver.start()) return failed_before_running(std::move(*f));
+    while (driver.more()) {
+      execution.run(*search, config, driver.index(), body_of(body));
+      const bool counted = driver.counted();
+      if (execution.failure()) {
+        if (!counted) ++report.executions;
+        report.failure = failure_of(execution, config, report.executions - 1, body, options);
+        driver.finish(true);
+        return report;
+      }
+      if (!counted) continue;
+      count_outcome(execution, report);
+      controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
-    count_outcome(execution, report);
-    controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
+    driver.finish(false);
+  } else {
+    const detail::Deadline deadline(options);
+    // A shard runs every shard_count-th execution: disjoint streams.
+    for (std::uint64_t i = options.shard_index(); i < options.iterations(); i += options.shard_count()) {
+      if (deadline.passed()) {
+        report.not_searched = deadline.reason();
+        break;
+      }
+      execution.run(*sampler, config, i, body_of(body));
+      ++report.executions;
+      if (execution.failure()) {
+        report.failure = failure_of(execution, config, i, body, options);
+        return report;
+      }
+      count_outcome(execution, report);
+      controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
+    }
   }
   if (report.discarded == report.executions && report.executions > 0) {
     report.failure = all_discarded(report.executions);

@@ -2,6 +2,8 @@
 
 #include "weft/options.h"
 
+#include "search_environment.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
@@ -34,15 +36,17 @@ std::uint64_t env_unsigned(const char* name, const char* value) {
 Strategy Strategy::parse(std::string_view text) {
   if (text == "random") return random();
   if (text == "pct") return pct(3);
+  if (text == "dpor") return dpor();
   if (text.substr(0, 4) == "pct:") {
     std::uint64_t depth = 0;
     if (parse_unsigned(text.substr(4), depth) && depth >= 1 && depth <= 1000) return pct(static_cast<unsigned>(depth));
   }
   throw std::invalid_argument("unknown strategy \"" + std::string(text) +
-                              "\": use \"random\", \"pct\" or \"pct:N\" with a depth N from 1 to 1000");
+                              "\": use \"random\", \"pct\", \"pct:N\" with a depth N from 1 to 1000, or \"dpor\"");
 }
 
 std::string Strategy::to_string() const {
+  if (kind_ == Kind::Dpor) return "dpor";
   return kind_ == Kind::Random ? "random" : "pct:" + std::to_string(depth_);
 }
 
@@ -65,6 +69,7 @@ Options Options::from_environment() const {
       throw std::invalid_argument(std::string("WEFT_STRATEGY: ") + e.what());
     }
   }
+  detail::read_search_environment(o);
   return o;
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "weft/failure.h"
@@ -21,7 +22,22 @@ struct Report {
   std::uint64_t stopped = 0;       // of those, ended by the program (exit, main returning)
                                    // while other threads still ran: see docs/c-programs.md
 
+  // Exhaustive search (Strategy::dpor(), Options::preemption_bound):
+  std::uint64_t redundant = 0;     // runs, not among `executions`, that repeated executions explored
+                                   // already: cut short where every continuation was explored (dpor's
+                                   // sleep-set blocked runs), or a lower preemption bound's schedules
+                                   // run again on the way to the next bound's
+  bool searched_all = false;       // the search reached the end of its space
+  std::string space;               // what that space is, e.g. "every schedule with at most 2 preemptions"
+  std::string not_searched;        // for a search that did not reach its end: what stopped or narrowed it
+
   bool ok() const noexcept { return !failure.has_value(); }
+  // exhausted: an exhaustive search explored every execution of its space
+  // (`space`: within its bounds) and none failed, so the test holds for
+  // all of them. False for random strategies, and when the time limit or
+  // the iteration cap stopped the search, when value choices were cut
+  // short, or when the body did not repeat itself (see `not_searched`).
+  bool exhausted() const noexcept { return searched_all && ok(); }
 };
 
 std::ostream& operator<<(std::ostream& out, const Report& report);

@@ -1,10 +1,13 @@
 #pragma once
 // weft::Options and weft::Strategy: how an exploration runs.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace weft {
 
@@ -12,15 +15,27 @@ namespace weft {
 //   random(): a uniform random walk over the runnable threads at every step.
 //   pct(d):   probabilistic concurrency testing (Burckhardt et al., ASPLOS
 //             2010): finds any bug of depth <= d with a known probability.
+//   dpor():   exhaustive search with optimal dynamic partial-order reduction
+//             (docs/exhaustive-search.md): every execution up to equivalence, once.
 class Strategy {
  public:
-  enum class Kind : std::uint8_t { Random, Pct };
+  enum class Kind : std::uint8_t {
+    Random,
+    Pct,
+    Dpor,
+  };
 
   static Strategy random() noexcept { return Strategy(Kind::Random, 0); }
   // pct(0) is taken as pct(1).
   static Strategy pct(unsigned depth) noexcept { return Strategy(Kind::Pct, depth ? depth : 1); }
+  // dpor explores every execution of the body once up to the reordering of
+  // independent operations: a passing exploration that exhausts it is a
+  // proof within its bounds (Report::exhausted).
+  static Strategy dpor() noexcept { return Strategy(Kind::Dpor, 0); }
+  // exhaustive: the strategy searches the whole space instead of sampling it.
+  bool exhaustive() const noexcept { return kind_ == Kind::Dpor; }
 
-  // parse accepts "random", "pct" (depth 3) and "pct:N"; it throws
+  // parse accepts "random", "pct" (depth 3), "pct:N" and "dpor"; it throws
   // std::invalid_argument with the accepted forms on anything else.
   static Strategy parse(std::string_view text);
 
@@ -115,6 +130,52 @@ class Options {
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
   std::size_t trace_steps() const noexcept { return trace_steps_; }
 
+  // preemption_bound: explore every schedule with at most `k` preemptions
+  // (a switch away from a thread that could have gone on), level by level
+  // as CHESS's iterative context bounding does: all schedules with 0, then
+  // with 1, ... then with k. Needs an exhaustive strategy (Strategy::dpor());
+  // within the bound it enumerates schedules without partial-order
+  // reduction, which would miss some of them (docs/exhaustive-search.md).
+  Options& preemption_bound(std::uint32_t k) noexcept { preemption_bound_ = k; return *this; }
+  std::optional<std::uint32_t> preemption_bound() const noexcept { return preemption_bound_; }
+
+  // time_limit: stop exploring once this much wall time has passed, or at
+  // the end of the space, whichever comes first, for every strategy (no
+  // limit by default; iterations stays the cap on executions). A limit of
+  // zero would run nothing: explore reports it as Misuse.
+  template <class Rep, class Period>
+  Options& time_limit(std::chrono::duration<Rep, Period> limit) noexcept {
+    time_limit_ = std::chrono::duration_cast<std::chrono::nanoseconds>(limit);
+    return *this;
+  }
+  std::optional<std::chrono::nanoseconds> time_limit() const noexcept { return time_limit_; }
+
+  // shard: run part `index` of an exploration split into `count` parts, one
+  // per CI shard (default 0 of 1). Random strategies take disjoint streams
+  // of executions; an exhaustive search takes disjoint subtrees, and the
+  // parts' executions add up to the whole exploration's. An index not
+  // below the count is reported as Misuse. The GoogleTest and Bazel
+  // sharding variables set it (docs/writing-tests.md#ci-shards).
+  Options& shard(std::uint32_t index, std::uint32_t count) noexcept {
+    shard_index_ = index;
+    shard_count_ = count;
+    return *this;
+  }
+  std::uint32_t shard_index() const noexcept { return shard_index_; }
+  std::uint32_t shard_count() const noexcept { return shard_count_; }
+
+  // checkpoint: save the progress of an exhaustive exploration in `file`
+  // under `key` (the test's name: one file holds several explorations) as it
+  // runs, and resume from it when it is there (WEFT_CHECKPOINT). An empty
+  // file name turns it off (the default).
+  Options& checkpoint(std::string file, std::string key = {}) {
+    checkpoint_ = std::move(file);
+    checkpoint_key_ = std::move(key);
+    return *this;
+  }
+  const std::string& checkpoint() const noexcept { return checkpoint_; }
+  const std::string& checkpoint_key() const noexcept { return checkpoint_key_; }
+
   // record_every_execution: record each execution's events as it runs
   // (default off). Off, an exploration records only schedules, and runs a
   // failing execution again along its schedule to record its trace: the
@@ -124,9 +185,13 @@ class Options {
   bool record_every_execution() const noexcept { return record_every_execution_; }
 
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
-  // WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS where set. A value it
-  // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
-  // std::invalid_argument naming the variable.
+  // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_PREEMPTION_BOUND,
+  // WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and the shard variables
+  // (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else GoogleTest's
+  // GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's TEST_SHARD_INDEX
+  // and TEST_TOTAL_SHARDS) where set. A value it cannot parse, a setting
+  // that would test nothing (WEFT_ITERATIONS=0, WEFT_TIME_LIMIT=0) and a
+  // shard index out of range throw std::invalid_argument naming the variable.
   Options from_environment() const;
 
   // kMaxStackSize is the largest stack_size explore and replay accept (1 GiB).
@@ -146,6 +211,12 @@ class Options {
   bool queue_put_failures_ = false;
   std::uint32_t max_faults_ = 1;
   std::size_t trace_steps_ = 50;
+  std::optional<std::uint32_t> preemption_bound_;
+  std::optional<std::chrono::nanoseconds> time_limit_;
+  std::uint32_t shard_index_ = 0;
+  std::uint32_t shard_count_ = 1;
+  std::string checkpoint_;
+  std::string checkpoint_key_;
   bool record_every_execution_ = false;
 };
 
