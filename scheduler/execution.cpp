@@ -417,7 +417,7 @@ void Execution::update_runnable() {
     for (auto& heads : waiters_)
       for (ThreadId head : heads) recheck(head);
   } else {
-    for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) & 15][o.index]);
+    for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) % kObjectKinds][o.index]);
     touched_.clear();
     // Waits on no object (a sleep) are few; their readiness is asked each time.
     if (polled_) recheck(waiters_[0][0]);
@@ -454,7 +454,7 @@ void Execution::verify_runnable() const {
 
 void Execution::wait_on(ThreadRecord& t) {
   const ObjectRef o = t.object;
-  auto& heads = waiters_[static_cast<unsigned>(o.kind) & 15];
+  auto& heads = waiters_[static_cast<unsigned>(o.kind) % kObjectKinds];
   const std::uint32_t index = o.kind == ObjectKind::None ? 0 : o.index;
   if (index >= heads.size()) heads.resize(index + 1, kNoThread);
   t.next_waiter = heads[index];
@@ -467,7 +467,7 @@ void Execution::wait_on(ThreadRecord& t) {
 
 void Execution::stop_waiting(ThreadRecord& t) noexcept {
   if (!t.waiting) return;
-  ThreadId* link = &waiters_[static_cast<unsigned>(t.wait_kind) & 15][t.wait_index];
+  ThreadId* link = &waiters_[static_cast<unsigned>(t.wait_kind) % kObjectKinds][t.wait_index];
   while (*link != t.id) link = &threads_[*link]->next_waiter;
   *link = t.next_waiter;
   t.next_waiter = kNoThread;

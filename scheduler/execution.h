@@ -221,6 +221,11 @@ class Execution {
     if (!recording_) return scratch_;
     return append(op, object, where, flags, peer, order, value);
   }
+  // note_change is record() without an event: the waiters on `object` look
+  // again at the next decision. For waiters whose readiness depends on
+  // another object than the one an operation changed (an epoll instance
+  // over the pipes it watches).
+  void note_change(ObjectRef object) { touch(object); }
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
   std::uint32_t choose(std::uint32_t bound);
@@ -391,7 +396,7 @@ class Execution {
   // the next decision, when every change the operation makes is done (some
   // record their event before their last change).
   void touch(ObjectRef object) {
-    const auto& heads = waiters_[static_cast<unsigned>(object.kind) & 15];
+    const auto& heads = waiters_[static_cast<unsigned>(object.kind) % kObjectKinds];
     if (object.index < heads.size() && heads[object.index] != kNoThread) touched_.push_back(object);
   }
   Time earliest_deadline() const noexcept;
@@ -424,7 +429,7 @@ class Execution {
   std::uint64_t generation_ = 0;
   std::uint64_t index_ = 0;
   Time now_ = 0;
-  std::uint32_t object_counts_[16] = {};
+  std::uint32_t object_counts_[kObjectKinds] = {};
   // The threads that can take the next step (without the timer rule's),
   // kept as threads wait, wake and end. A thread suspended at a scheduling
   // point with a blocker is on the list of its pending object,
@@ -435,7 +440,7 @@ class Execution {
   // waiter), or, for waits on no object, at every decision. The thread at a
   // scheduling point answers for itself.
   RunnableSet runnable_;
-  std::vector<ThreadId> waiters_[16];
+  std::vector<ThreadId> waiters_[kObjectKinds];
   std::vector<ObjectRef> touched_;
   bool touch_all_ = false;
   bool polled_ = false;              // some thread waits on no object (waiters_[0][0])

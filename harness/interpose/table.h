@@ -15,8 +15,10 @@
 // pthread_cond_*, pthread_rwlock_*, pthread_barrier_*, pthread_once; sem_init,
 // _destroy, _wait, _trywait, _timedwait, _clockwait, _post, _getvalue;
 // clock_gettime, gettimeofday, time, timespec_get, nanosleep,
-// clock_nanosleep, usleep, sleep, sched_yield; syscall. Nothing else (not
-// main; exit, abort and __assert_fail are libweft's own, for every
+// clock_nanosleep, usleep, sleep, sched_yield; syscall; the descriptor
+// calls of docs/descriptors.md (pipe, socketpair, eventfd, epoll, read,
+// write, poll, select, close, dup, fcntl, ioctl, fork, ...). Nothing else
+// (not main; exit, abort and __assert_fail are libweft's own, for every
 // executable: harness/src/process_exit.cpp).
 
 #include <pthread.h>
@@ -117,6 +119,7 @@ struct Twin {
 };
 
 struct ThreadTwin;
+class FdTable;
 
 // Table holds one execution's twins by the address of their pthread object.
 // Controlled calls never touch the pthread object's memory (besides
@@ -155,6 +158,10 @@ class Table {
     unsigned count = 0;
   };
   std::vector<ClockReads> clock_reads;
+
+  // fds is the execution's descriptor table (fd_table.h), once it made a
+  // descriptor.
+  FdTable* fds = nullptr;
 
  private:
   std::unordered_map<const void*, Twin*> objects_;

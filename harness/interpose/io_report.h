@@ -1,0 +1,29 @@
+#pragma once
+// How descriptor calls report what the test cannot go on from: a call
+// that would block on a descriptor weft does not own, a fork, a SIGPIPE
+// that would end the process. Each names the caller's source line where
+// debug information tells it.
+
+#include <string>
+
+#include "table.h"
+
+namespace weft::interpose {
+
+// caller_where is the source location of the call that returns to
+// `caller` (a return address), or nothing known.
+sched::Location caller_where(const void* caller);
+
+// misuse_at reports Misuse naming the calling thread, at the caller's
+// line, and leaves the call: the thread is abandoned (it cannot go on
+// from a call that cannot be made).
+void misuse_at(Execution& x, const std::string& what, const void* caller) noexcept;
+
+// sigpipe delivers the SIGPIPE a write to a broken pipe or stream socket
+// raises: nothing when the signal is ignored or blocked; the process's
+// handler, run on the calling thread, when one is installed; and with the
+// default action, which would end the process, a Crash failure that ends
+// the execution (the calling thread does not return).
+void sigpipe(Execution& x, const std::string& what, const void* caller) noexcept;
+
+}  // namespace weft::interpose
