@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -222,6 +223,46 @@ TEST(InterposeFd, StreamWritesMaySplitInTwoPieces) {
       quick(500)));
   EXPECT_TRUE(first_reads.count(6));
   EXPECT_GT(first_reads.size(), 2u) << "partial reads of several lengths";
+}
+
+// reads_of_one_write counts the reads a reader needs for one 6-byte
+// stream write.
+int reads_of_one_write() {
+  int s[2];
+  WEFT_ASSERT(::socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0);
+  std::thread writer([&] { WEFT_ASSERT(::write(s[0], "abcdef", 6) == 6); });
+  int reads = 0;
+  std::size_t got = 0;
+  while (got < 6) {
+    char buf[16];
+    const ssize_t n = ::read(s[1], buf, sizeof buf);
+    WEFT_ASSERT(n > 0);
+    got += static_cast<std::size_t>(n);
+    ++reads;
+  }
+  writer.join();
+  ::close(s[0]);
+  ::close(s[1]);
+  return reads;
+}
+
+TEST(InterposeFd, StreamPiecesBoundsTheSplits) {
+  for (const std::uint32_t pieces : {1u, 2u, 3u}) {
+    int most = 0;
+    expect_ok(weft::explore([&] { most = std::max(most, reads_of_one_write()); },
+                            quick(500).stream_pieces(pieces)));
+    EXPECT_EQ(most, static_cast<int>(pieces)) << "stream_pieces(" << pieces << ")";
+  }
+}
+
+TEST(InterposeFd, TokenCarriesStreamPieces) {
+  auto body = [] { WEFT_ASSERT(reads_of_one_write() < 3, "three pieces"); };
+  const weft::Report found = weft::explore(body, quick(2000).stream_pieces(3));
+  ASSERT_FALSE(found.ok());
+  const weft::Report again = weft::replay(found.failure->token, body);
+  ASSERT_FALSE(again.ok()) << "the replay did not split the write in three";
+  EXPECT_EQ(again.failure->message, found.failure->message);
+  EXPECT_TRUE(again.failure->trace == found.failure->trace);
 }
 
 TEST(InterposeFd, SmallPipeWritesAreAtomic) {

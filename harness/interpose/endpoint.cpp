@@ -3,10 +3,11 @@
 // A read returns what is there, up to what was asked: bytes of several
 // writes joined (a stream), or one message. A write that may be split (a
 // stream write of 2 bytes or more; to a pipe, only beyond PIPE_BUF, where
-// Linux gives no atomicity either) is split in two pieces or not, as an
-// explored choice: a blocking write then delivers its pieces with a
-// scheduling point between them, so a reader can see the first alone; a
-// non-blocking one returns after the first (a short write). Each piece is
+// Linux gives no atomicity either) is split into at most
+// Options::stream_pieces pieces (2 by default), at explored points: a
+// blocking write then delivers its pieces with a scheduling point between
+// them, so a reader can see the first alone; a non-blocking one returns
+// after the first (a short write). Each piece is
 // a message number: its write happens before every read that returns any
 // of its bytes.
 
@@ -136,7 +137,9 @@ ssize_t Endpoint::write(Call& c, std::string_view data, int flags) {
   const Wait w{&x, this, c.fd, &writable_now, whole ? n : 1};
   const std::size_t largest = kind == Kind::Stream ? kLargestStreamPiece : SIZE_MAX;
   std::size_t written = 0;
-  std::size_t first_piece = 0;  // 0 until the first piece's size is chosen
+  // Splits still allowed (Options::stream_pieces); the kernel may cut more
+  // pieces where room or its largest piece runs out.
+  std::uint32_t splits = whole ? 0 : x.config().stream_pieces - 1;
   for (;;) {
     if (await(c, sched::OpKind::Send, &w) == StepResult::Aborted) {
       leave(x);
@@ -151,9 +154,14 @@ ssize_t Endpoint::write(Call& c, std::string_view data, int flags) {
       record_io(x, *this, sched::OpKind::Send, 0, sched::kFailed | end_flag());
       return fail_errno(EAGAIN);
     }
-    if (first_piece == 0) first_piece = whole || n < 2 ? n : split_point(x, n);
     std::size_t k = whole ? n : std::min({n - written, out->room(), largest});
-    if (written == 0) k = std::min(k, first_piece);
+    if (splits > 0 && k >= 2) {
+      const std::size_t cut = split_point(x, k);
+      if (cut < k) {
+        k = cut;
+        --splits;
+      }
+    }
     const std::uint64_t number = ++*numbers;
     out->push(number, data.substr(written, k));
     record_io(x, *this, sched::OpKind::Send, number, end_flag());

@@ -43,6 +43,9 @@ struct EventFile final : OpenFile {
     const std::uint64_t value = semaphore ? 1 : count;
     count -= value;
     for (std::uint64_t number : pending) record_io(x, *this, sched::OpKind::Recv, number);
+    // The initial count was no write's: the read is still an operation
+    // (and a blocked writer must look again).
+    if (pending.empty()) record_io(x, *this, sched::OpKind::Recv, 0);
     if (count == 0) pending.clear();
     out.append(reinterpret_cast<const char*>(&value), sizeof value);
     changed(x, POLLOUT | POLLWRNORM);

@@ -39,13 +39,18 @@ Flow* pipe_flow(OpenFile& f) noexcept {
 // set_pipe_size is F_SETPIPE_SZ: a power of two of pages, at least one, at
 // most 1 MiB (the unprivileged limit, /proc/sys/fs/pipe-max-size), and no
 // less than the pipe holds.
-int set_pipe_size(Flow& flow, long requested) {
+// A larger pipe may let a blocked writer go on: its waiters, and the epoll
+// instances that watch it, look again.
+int set_pipe_size(Execution& x, OpenFile& file, Flow& flow, long requested) {
   if (requested < 0) return fail_errno(EINVAL);
   if (requested > (1 << 20)) return fail_errno(EPERM);
   std::size_t size = 4096;
   while (size < static_cast<std::size_t>(requested)) size *= 2;
   if (size < flow.bytes()) return fail_errno(EBUSY);
   flow.set_capacity(size);
+  x.note_change(file.ref);
+  static_cast<Endpoint&>(file).peer->changed(x, 0);
+  file.changed(x, 0);
   return static_cast<int>(size);
 }
 
@@ -83,7 +88,7 @@ int control(Target t, int fd, int cmd, long arg, const void* caller) {
       if (Flow* flow = pipe_flow(*t.file)) return static_cast<int>(flow->capacity());
       return fail_errno(EBADF);
     case F_SETPIPE_SZ:
-      if (Flow* flow = pipe_flow(*t.file)) return set_pipe_size(*flow, arg);
+      if (Flow* flow = pipe_flow(*t.file)) return set_pipe_size(*t.x, *t.file, *flow, arg);
       return fail_errno(EBADF);
     default:
       return fail_errno(EINVAL);
