@@ -18,20 +18,14 @@
 #include <string>
 #include <thread>
 
+#include "interpose_fd_support.h"
 #include "weft/weft.h"
 
 namespace {
 
-weft::Options quick(std::uint64_t iterations = 300) { return weft::Options{}.iterations(iterations); }
-
-void expect_ok(const weft::Report& r) { EXPECT_TRUE(r.ok()) << r; }
-
-weft::Failure expect_failure(const weft::Report& r, weft::FailureKind kind) {
-  EXPECT_FALSE(r.ok());
-  if (r.ok()) return {};
-  EXPECT_EQ(r.failure->kind, kind) << *r.failure;
-  return *r.failure;
-}
+using fd_test::expect_failure;
+using fd_test::expect_ok;
+using fd_test::quick;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -17,13 +17,13 @@
 #include <set>
 #include <thread>
 
+#include "interpose_fd_support.h"
 #include "weft/weft.h"
 
 namespace {
 
-weft::Options quick(std::uint64_t iterations = 300) { return weft::Options{}.iterations(iterations); }
-
-void expect_ok(const weft::Report& r) { EXPECT_TRUE(r.ok()) << r; }
+using fd_test::expect_ok;
+using fd_test::quick;
 
 TEST(InterposeFdWait, PollWaitsForTheWriter) {
   expect_ok(weft::explore(

@@ -148,33 +148,31 @@ bool reportable_now(const Wait& w) { return static_cast<const EpollFile*>(w.file
 int collect(Execution& x, EpollFile& ep, epoll_event* out, int max) {
   int n = 0;
   std::vector<EpollItem*> again;
-  const std::size_t listed = ep.ready.size();
-  for (std::size_t i = 0; i < listed && n < max; ++i) {
-    EpollItem* item = ep.ready.front();
-    ep.ready.pop_front();
-    item->listed = false;
+  // report adds `item` to the output if its events hold; a one-shot item
+  // is disabled, a level-triggered one kept for the ready list.
+  auto report = [&](EpollItem* item) {
     const std::uint32_t events = ep.reportable(x, *item);
-    if (!events) continue;
+    if (!events) return;
     item->file->acquire_readiness(x);
     out[n++] = epoll_event{events, item->event.data};
     if (item->event.events & EPOLLONESHOT)
       item->disabled = true;
     else if (!(item->event.events & EPOLLET))
       again.push_back(item);
+  };
+  const std::size_t listed = ep.ready.size();
+  for (std::size_t i = 0; i < listed && n < max; ++i) {
+    EpollItem* item = ep.ready.front();
+    ep.ready.pop_front();
+    item->listed = false;
+    report(item);
   }
   for (EpollItem* item : ep.items) {
     if (n >= max) break;
     if (item->listed || (item->event.events & EPOLLET) ||
         std::find(again.begin(), again.end(), item) != again.end())
       continue;
-    const std::uint32_t events = ep.reportable(x, *item);
-    if (!events) continue;
-    item->file->acquire_readiness(x);
-    out[n++] = epoll_event{events, item->event.data};
-    if (item->event.events & EPOLLONESHOT)
-      item->disabled = true;
-    else
-      again.push_back(item);
+    report(item);
   }
   for (EpollItem* item : again) ep.wake(*item);
   return n;
