@@ -60,6 +60,12 @@ inline Execution* controlling() noexcept {
 // would diverge: such calls go to the real function.
 bool from_runtime(const void* caller) noexcept;
 
+// from_sanitizer says whether `caller` is in a shared sanitizer runtime
+// (GCC's libasan, libubsan): UndefinedBehaviorSanitizer checks that memory
+// is readable by writing it into a pipe of its own, so its pipe() must be
+// the kernel's, not one of weft's (whose objects it would check again).
+bool from_sanitizer(const void* caller) noexcept;
+
 // runtime_object says whether `object` is one of the C++ runtime's own
 // (in the writable data of libstdc++ or libgcc_s): the locks libstdc++
 // takes for its locale caches, its exception pool, atomic shared_ptr
