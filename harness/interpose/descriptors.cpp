@@ -78,6 +78,7 @@ int duplicate(Execution& x, int fd, int to, int flags, bool dup2, int lowest, co
               "calls dup2 to put " + name_of(fd, *file) + " at fd " + std::to_string(to) +
                   ", which weft does not own: weft would have to close a descriptor of the test process",
               caller);
+    leave_if_ending(x);  // after the message's temporaries are gone
     return fail_errno(EBUSY);
   }
   if (fds.open_at(to, *file, cloexec) < 0) return -1;

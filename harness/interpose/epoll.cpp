@@ -96,11 +96,13 @@ int control(Target t, int epfd, int op, int fd, epoll_event* event, const void* 
               "calls epoll_ctl to watch fd " + std::to_string(fd) + ", which weft does not own, with " +
                   name_of(epfd, *ep) + ": weft's epoll instances watch the descriptors made inside the execution",
               caller);
+    leave_if_ending(x);  // after the message's temporaries are gone
     return fail_errno(EPERM);
   }
   if (file->type == OpenFile::Type::Epoll) {
     misuse_at(x, "calls epoll_ctl to watch " + name_of(fd, *file) + " with " + name_of(epfd, *ep) +
                      ": weft does not support epoll instances inside epoll instances", caller);
+    leave_if_ending(x);  // after the message's temporaries are gone
     return fail_errno(EINVAL);
   }
   Call c = call(t, epfd, "epoll_ctl", caller);
@@ -242,6 +244,7 @@ int epoll_ctl(int epfd, int op, int fd, epoll_event* event) noexcept {
     if (fds && fds->find(fd)) {
       misuse_at(*t.x, "calls epoll_ctl to watch " + name_of(fd, *fds->find(fd)) + " with fd " +
                           std::to_string(epfd) + ", an epoll instance weft does not own", __builtin_return_address(0));
+      leave_if_ending(*t.x);  // after the message's temporaries are gone
       return fail_errno(EPERM);
     }
     return real::epoll_ctl(epfd, op, fd, event);

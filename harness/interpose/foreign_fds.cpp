@@ -26,6 +26,7 @@ int refuse_blocking(Execution& x, const char* name, int fd, const void* caller) 
                 "the call would block every weft thread, and weft cannot wait for what happens outside the test. "
                 "Make the descriptor inside the execution, or make it non-blocking",
             caller);
+  leave_if_ending(x);  // after the message's temporaries are gone
   errno = EAGAIN;
   return -1;
 }

@@ -20,6 +20,7 @@ extern "C" pid_t fork() noexcept {
             "calls fork: weft cannot run a forked child under its scheduler (it would copy every weft thread "
             "and the scheduler itself); test the processes' code as weft::process or with threads",
             __builtin_return_address(0));
+  leave_if_ending(*x);  // after the message's temporaries are gone
   errno = ENOSYS;
   return -1;
 }

@@ -52,7 +52,11 @@ ssize_t receive(Target t, int fd, const char* name, const iovec* iov, int count,
   if (!valid_iov(iov, count)) return -1;
   Call c = call(t, fd, name, caller, (flags & MSG_DONTWAIT) != 0);
   const Pin pin(c);
-  std::string got;
+  // A read waits with nothing taken, but MSG_WAITALL waits with bytes in
+  // hand: those live in the arena, which frees them even if the thread is
+  // abandoned in its wait (a deadlock).
+  std::string empty;
+  std::string& got = (flags & MSG_WAITALL) ? *t.x->arena().make<std::string>() : empty;
   bool cut = false;
   const ssize_t r = c.file.read(c, got, capacity_of(iov, count), flags, cut);
   if (r >= 0) scatter(got, iov, count);
@@ -65,7 +69,10 @@ ssize_t transmit(Target t, int fd, const char* name, const iovec* iov, int count
   if (!valid_iov(iov, count)) return -1;
   Call c = call(t, fd, name, caller, (flags & MSG_DONTWAIT) != 0);
   const Pin pin(c);
-  return c.file.write(c, gather(iov, count), flags);
+  // A write may wait with its bytes: one buffer is read where it is, several
+  // are gathered in the arena (not on a stack an abandoned thread drops).
+  if (count == 1) return c.file.write(c, std::string_view(static_cast<const char*>(iov[0].iov_base), iov[0].iov_len), flags);
+  return c.file.write(c, *t.x->arena().make<std::string>(gather(iov, count)), flags);
 }
 
 }  // namespace weft::interpose

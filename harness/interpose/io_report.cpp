@@ -17,7 +17,6 @@ void misuse_at(Execution& x, const std::string& what, const void* caller) noexce
     if (x.aborting() || detail::caller_dying(x)) return;
     x.fail(sched::Verdict::Misuse, detail::who(x) + " " + what, caller_where(caller));
   });
-  leave_if_ending(x);
 }
 
 void sigpipe(Execution& x, const std::string& what, const void* caller) noexcept {

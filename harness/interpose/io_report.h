@@ -15,8 +15,9 @@ namespace weft::interpose {
 sched::Location caller_where(const void* caller);
 
 // misuse_at reports Misuse naming the calling thread, at the caller's
-// line, and leaves the call: the thread is abandoned (it cannot go on
-// from a call that cannot be made).
+// line. The caller then calls leave_if_ending(x), in a statement of its
+// own: the thread is abandoned there (it cannot go on from a call that
+// cannot be made), and a message built in its frame would leak.
 void misuse_at(Execution& x, const std::string& what, const void* caller) noexcept;
 
 // sigpipe delivers the SIGPIPE a write to a broken pipe or stream socket

@@ -37,6 +37,7 @@ int make_pipe(Execution& x, int* fds, int flags, const void* caller) {
   if (!fds) return fail_errno(EFAULT);
   if (flags & O_DIRECT) {
     misuse_at(x, "calls pipe2 with O_DIRECT: weft does not model packet-mode pipes", caller);
+    leave_if_ending(x);  // after the message's temporaries are gone
     return fail_errno(EINVAL);
   }
   const sched::tsan::Unseen unseen;

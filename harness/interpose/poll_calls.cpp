@@ -63,9 +63,12 @@ int poll_until(Execution& x, pollfd* fds, nfds_t n, std::int64_t deadline, const
   if (n && !fds) return fail_errno(EFAULT);
   const sched::tsan::Unseen unseen;
   const FdTable* table = fds_of(x);
-  PollSet set{&x, fds, {}, name};
-  std::vector<pollfd> foreign;
-  std::vector<std::size_t> foreign_at;
+  // In the arena, not on the stack: a thread that never returns from the
+  // wait (a deadlock) is abandoned with its stack, and the arena still
+  // frees what they hold when the execution ends.
+  PollSet& set = *x.arena().make<PollSet>(PollSet{&x, fds, {}, name});
+  auto& foreign = *x.arena().make<std::vector<pollfd>>();
+  auto& foreign_at = *x.arena().make<std::vector<std::size_t>>();
   for (nfds_t i = 0; i < n; ++i) {
     fds[i].revents = 0;
     if (fds[i].fd < 0) continue;

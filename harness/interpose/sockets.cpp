@@ -143,6 +143,7 @@ ssize_t sendmsg(int fd, const msghdr* message, int flags) {
     misuse_at(*t.x, "calls sendmsg on " + name_of(fd, *t.file) +
                         " with ancillary data: weft's socketpairs carry bytes only (no SCM_RIGHTS or SCM_CREDENTIALS)",
               __builtin_return_address(0));
+    leave_if_ending(*t.x);  // after the message's temporaries are gone
     return fail_errno(EINVAL);
   }
   return send_to(fd, message->msg_iov, static_cast<int>(message->msg_iovlen), flags,
