@@ -186,7 +186,8 @@ ssize_t Endpoint::broken_write(Call& c, int flags) {
   // Pipes and stream sockets raise SIGPIPE; datagram and seqpacket
   // sockets only fail.
   if ((kind == Kind::Pipe || kind == Kind::Stream) && !(flags & MSG_NOSIGNAL))
-    sigpipe(x, std::string("calls ") + c.name + " on " + name_of(c.fd, *this) + ", whose reader is gone", c.caller);
+    if (sigpipe(x, std::string("calls ") + c.name + " on " + name_of(c.fd, *this) + ", whose reader is gone", c.caller))
+      end_by_signal(x);
   return fail_errno(EPIPE);
 }
 

@@ -19,27 +19,27 @@ void misuse_at(Execution& x, const std::string& what, const void* caller) noexce
   });
 }
 
-void sigpipe(Execution& x, const std::string& what, const void* caller) noexcept {
+bool sigpipe(Execution& x, const std::string& what, const void* caller) noexcept {
   struct sigaction action {};
   ::sigaction(SIGPIPE, nullptr, &action);
   sigset_t blocked;
   ::pthread_sigmask(SIG_BLOCK, nullptr, &blocked);
-  if (action.sa_handler == SIG_IGN || sigismember(&blocked, SIGPIPE) == 1) return;
+  if (action.sa_handler == SIG_IGN || sigismember(&blocked, SIGPIPE) == 1) return false;
   if (action.sa_handler != SIG_DFL) {
     // The kernel runs the handler before the call returns EPIPE, on the
     // thread that wrote.
     ::raise(SIGPIPE);
-    return;
+    return false;
   }
-  {
-    // In a scope of its own: nothing may be left to destroy on a stack that
-    // is about to be dropped.
-    const sched::tsan::Unseen unseen;
-    x.fail_later(sched::Verdict::Crash,
-                 detail::who(x) + " " + what +
-                     ": the SIGPIPE this raises ends the process (ignore SIGPIPE, or send with MSG_NOSIGNAL)",
-                 caller_where(caller));
-  }
+  const sched::tsan::Unseen unseen;
+  x.fail_later(sched::Verdict::Crash,
+               detail::who(x) + " " + what +
+                   ": the SIGPIPE this raises ends the process (ignore SIGPIPE, or send with MSG_NOSIGNAL)",
+               caller_where(caller));
+  return true;
+}
+
+void end_by_signal(Execution& x) noexcept {
   if (x.abandons_unfinished()) x.halt();
   x.drop_current();
 }

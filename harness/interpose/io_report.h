@@ -24,7 +24,12 @@ void misuse_at(Execution& x, const std::string& what, const void* caller) noexce
 // raises: nothing when the signal is ignored or blocked; the process's
 // handler, run on the calling thread, when one is installed; and with the
 // default action, which would end the process, a Crash failure that ends
-// the execution (the calling thread does not return).
-void sigpipe(Execution& x, const std::string& what, const void* caller) noexcept;
+// the execution: it then returns true, and the caller calls
+// end_by_signal(x) in a statement of its own (after the message's
+// temporaries are gone: the thread's stack is dropped there).
+bool sigpipe(Execution& x, const std::string& what, const void* caller) noexcept;
+
+// end_by_signal ends the calling thread where it stands (it does not return).
+void end_by_signal(Execution& x) noexcept;
 
 }  // namespace weft::interpose
