@@ -123,6 +123,7 @@ void TsanBridge::on_record(sched::Execution&, const Event& e) {
     case OpKind::NotifyAll:
     case OpKind::Read:
     case OpKind::Write:
+    case OpKind::Control:
       return;
   }
 }

@@ -15,6 +15,9 @@ Effect effect_of(const Op& op) noexcept {
   if ((op.flags & (kTimedOut | kFault)) != 0 || op.op == OpKind::Sleep) return Effect::Global;
   if (kind == ObjectKind::Process || op.op == OpKind::Kill || op.op == OpKind::Crash || op.op == OpKind::Exit)
     return Effect::Global;
+  // poll/select (on no one object) and epoll_wait look at the state of
+  // every descriptor they watch, which their own object does not name.
+  if (op.op == OpKind::Poll && (kind == ObjectKind::None || kind == ObjectKind::Epoll)) return Effect::Global;
   if (kind == ObjectKind::None) return Effect::None;
   switch (op.op) {
     case OpKind::Load:

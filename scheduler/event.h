@@ -24,6 +24,7 @@ enum class OpKind : std::uint8_t {
   Complete,  // a barrier's phase completed (after its completion function)
   Send, Recv, Close, Kill, Crash, Exit, Poll,
   Nondet, AtomicBegin, AtomicEnd,
+  Control,  // a descriptor's settings changed (fcntl, ioctl, epoll_ctl)
 };
 
 // ValueKind says how to print Event::value.
@@ -67,7 +68,8 @@ constexpr bool releases(std::memory_order o) noexcept {
 // is_channel says whether objects of `kind` pass messages: their Send and
 // Recv events carry message numbers.
 constexpr bool is_channel(ObjectKind kind) noexcept {
-  return kind == ObjectKind::Pipe || kind == ObjectKind::Queue || kind == ObjectKind::Future;
+  return kind == ObjectKind::Pipe || kind == ObjectKind::Queue || kind == ObjectKind::Future ||
+         kind == ObjectKind::FdPipe || kind == ObjectKind::Socketpair || kind == ObjectKind::Eventfd;
 }
 
 struct Event {

@@ -447,7 +447,7 @@ void Execution::update_runnable() {
     for (auto& heads : waiters_)
       for (ThreadId head : heads) recheck(head);
   } else {
-    for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) & 15][o.index]);
+    for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) % kObjectKinds][o.index]);
     touched_.clear();
     // Waits on no object (a sleep) are few; their readiness is asked each time.
     if (polled_) recheck(waiters_[0][0]);
@@ -484,7 +484,7 @@ void Execution::verify_runnable() const {
 
 void Execution::wait_on(ThreadRecord& t) {
   const ObjectRef o = t.object;
-  auto& heads = waiters_[static_cast<unsigned>(o.kind) & 15];
+  auto& heads = waiters_[static_cast<unsigned>(o.kind) % kObjectKinds];
   const std::uint32_t index = o.kind == ObjectKind::None ? 0 : o.index;
   if (index >= heads.size()) heads.resize(index + 1, kNoThread);
   t.next_waiter = heads[index];
@@ -497,7 +497,7 @@ void Execution::wait_on(ThreadRecord& t) {
 
 void Execution::stop_waiting(ThreadRecord& t) noexcept {
   if (!t.waiting) return;
-  ThreadId* link = &waiters_[static_cast<unsigned>(t.wait_kind) & 15][t.wait_index];
+  ThreadId* link = &waiters_[static_cast<unsigned>(t.wait_kind) % kObjectKinds][t.wait_index];
   while (*link != t.id) link = &threads_[*link]->next_waiter;
   *link = t.next_waiter;
   t.next_waiter = kNoThread;
@@ -756,11 +756,11 @@ Outcome Execution::outcome() const noexcept {
 }
 
 ObjectRef Execution::name_object(ObjectKind kind) noexcept {
-  const ObjectRef ref{kind, ++object_counts_[static_cast<unsigned>(kind) & 15]};
+  const ObjectRef ref{kind, ++object_counts_[static_cast<unsigned>(kind) % kObjectKinds]};
   if (track_identities_) [[unlikely]] {
     const ThreadId maker = current_ < thread_count_ ? current_ : 0;
     if (maker >= made_by_.size()) made_by_.resize(maker + 1, 0);
-    auto& list = identities_[static_cast<unsigned>(kind) & 15];
+    auto& list = identities_[static_cast<unsigned>(kind) % kObjectKinds];
     if (list.size() <= ref.index) list.resize(ref.index + 1, 0);
     list[ref.index] = (std::uint64_t{maker} << 24) | made_by_[maker]++;
   }
@@ -769,7 +769,7 @@ ObjectRef Execution::name_object(ObjectKind kind) noexcept {
 
 void Execution::bind_address(ObjectRef ref, const void* address) noexcept {
   if (!track_identities_) return;
-  auto& list = identities_[static_cast<unsigned>(ref.kind) & 15];
+  auto& list = identities_[static_cast<unsigned>(ref.kind) % kObjectKinds];
   if (list.size() <= ref.index) list.resize(ref.index + 1, 0);
   std::uintptr_t at = reinterpret_cast<std::uintptr_t>(address);
   for (const Alias& a : aliases_)
@@ -796,7 +796,7 @@ void Execution::alias_range(const void* begin, std::size_t size, const void* as)
 std::uint64_t Execution::identity_of(ObjectRef ref) const noexcept {
   // A thread is its number: threads are numbered in the order they start.
   if (!track_identities_ || ref.kind == ObjectKind::Thread) return ref.index;
-  const auto& list = identities_[static_cast<unsigned>(ref.kind) & 15];
+  const auto& list = identities_[static_cast<unsigned>(ref.kind) % kObjectKinds];
   return ref.index < list.size() ? list[ref.index] : ref.index;
 }
 

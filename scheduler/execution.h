@@ -239,6 +239,11 @@ class Execution {
     if (!recording_) return scratch_;
     return append(op, object, where, flags, peer, order, value);
   }
+  // note_change is record() without an event: the waiters on `object` look
+  // again at the next decision. For waiters whose readiness depends on
+  // another object than the one an operation changed (an epoll instance
+  // over the pipes it watches).
+  void note_change(ObjectRef object) { touch(object); }
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
   std::uint32_t choose(std::uint32_t bound) { return choose_from(bound, false); }
@@ -439,7 +444,7 @@ class Execution {
   // the next decision, when every change the operation makes is done (some
   // record their event before their last change).
   void touch(ObjectRef object) {
-    const auto& heads = waiters_[static_cast<unsigned>(object.kind) & 15];
+    const auto& heads = waiters_[static_cast<unsigned>(object.kind) % kObjectKinds];
     if (object.index < heads.size() && heads[object.index] != kNoThread) touched_.push_back(object);
   }
   Time earliest_deadline() const noexcept;
@@ -472,9 +477,9 @@ class Execution {
   std::uint64_t generation_ = 0;
   std::uint64_t index_ = 0;
   Time now_ = 0;
-  std::uint32_t object_counts_[16] = {};
+  std::uint32_t object_counts_[kObjectKinds] = {};
   bool track_identities_ = false;
-  std::vector<std::uint64_t> identities_[16];  // by kind, then index (identity_of)
+  std::vector<std::uint64_t> identities_[kObjectKinds];  // by kind, then index (identity_of)
   std::vector<std::uint32_t> made_by_;         // by thread: objects it named (identity_of)
   struct Alias {
     std::uintptr_t begin, size, as;
@@ -490,7 +495,7 @@ class Execution {
   // waiter), or, for waits on no object, at every decision. The thread at a
   // scheduling point answers for itself.
   RunnableSet runnable_;
-  std::vector<ThreadId> waiters_[16];
+  std::vector<ThreadId> waiters_[kObjectKinds];
   std::vector<ObjectRef> touched_;
   bool touch_all_ = false;
   bool polled_ = false;              // some thread waits on no object (waiters_[0][0])

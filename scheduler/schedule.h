@@ -74,6 +74,8 @@ struct Config {
   bool pipe_breaks = false;
   bool queue_put_failures = false;
   std::uint32_t max_faults = 1;  // injected faults per execution, all kinds together
+  // Pieces one interposed stream write may be split into (>= 1).
+  std::uint32_t stream_pieces = 2;
 };
 
 // Token is everything a replay needs: the schedule, the settings that change

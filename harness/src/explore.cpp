@@ -205,6 +205,7 @@ sched::Config config_of(const Options& o) {
   c.pipe_breaks = o.pipe_breaks();
   c.queue_put_failures = o.queue_put_failures();
   c.max_faults = o.max_faults();
+  c.stream_pieces = std::max<std::uint32_t>(o.stream_pieces(), 1);
   return c;
 }
 

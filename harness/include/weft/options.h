@@ -125,6 +125,14 @@ class Options {
   Options& max_faults(std::uint32_t n) noexcept { max_faults_ = n; return *this; }
   std::uint32_t max_faults() const noexcept { return max_faults_; }
 
+  // stream_pieces: how many pieces one write to a stream descriptor made
+  // under weft::interpose (a SOCK_STREAM socketpair, a pipe beyond
+  // PIPE_BUF) may be split into, at explored points, so that a reader sees
+  // it short (default 2; 1 or 0: never split by a choice). More pieces find
+  // more parsing bugs and make more executions. See docs/descriptors.md.
+  Options& stream_pieces(std::uint32_t n) noexcept { stream_pieces_ = n; return *this; }
+  std::uint32_t stream_pieces() const noexcept { return stream_pieces_; }
+
   // trace_steps: how many trailing steps of the failing execution a
   // Failure keeps and its report shows (0: all; default 50).
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
@@ -210,6 +218,7 @@ class Options {
   bool pipe_breaks_ = false;
   bool queue_put_failures_ = false;
   std::uint32_t max_faults_ = 1;
+  std::uint32_t stream_pieces_ = 2;
   std::size_t trace_steps_ = 50;
   std::optional<std::uint32_t> preemption_bound_;
   std::optional<std::chrono::nanoseconds> time_limit_;
