@@ -25,6 +25,7 @@
 #include "scheduler/rng.h"
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
+#include "shrink.h"
 #include "token_file.h"
 
 namespace weft {
@@ -220,6 +221,10 @@ Failure all_discarded(std::uint64_t executions) {
   return f;
 }
 
+detail::ShrinkLimits shrink_limits(const Options& o) {
+  return detail::ShrinkLimits{o.shrink_executions(), std::chrono::milliseconds(o.shrink_milliseconds())};
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
@@ -227,7 +232,20 @@ std::string describe(sched::Verdict v, std::uint64_t step) {
 
 std::ostream& operator<<(std::ostream& out, const Report& report) {
   if (report.ok()) return out << "weft: no failure in " << report.executions << " executions\n";
-  return out << *report.failure;
+  out << *report.failure;
+  if (report.shrinking) out << shrinking_text(*report.shrinking);
+  return out;
+}
+
+std::string shrinking_text(const Shrinking& s) {
+  const auto counts = [](std::uint64_t preemptions, std::uint64_t steps) {
+    return std::to_string(preemptions) + (preemptions == 1 ? " preemption, " : " preemptions, ") +
+           std::to_string(steps) + " steps";
+  };
+  std::string out = "shrunk from " + counts(s.original_preemptions, s.original_steps) + " to " +
+                    counts(s.preemptions, s.steps) + " in " + std::to_string(s.executions) + " executions" +
+                    (s.cut_short ? " (stopped by Options::shrink_executions or shrink_milliseconds)" : "") + "\n";
+  return out + "token as found: " + s.original_token + "\n";
 }
 
 Report explore(const std::function<void()>& body, const Options& options) {
@@ -247,6 +265,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
     execution.run(*strategy, config, i, body_of(body));
     report.executions = i + 1;
     if (execution.failure()) {
+      if (options.shrink())
+        report.shrinking = detail::shrink(execution, config, i, body_of(body), shrink_limits(options));
       report.failure = failure_of(execution, config, i, body, options);
       return report;
     }

@@ -115,8 +115,28 @@ class Options {
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
   std::size_t trace_steps() const noexcept { return trace_steps_; }
 
+  // shrink: once a failure is found, look for a simpler schedule that fails
+  // the same way (fewest preemptions, then fewest steps) and report that one,
+  // with the token of the schedule as found beside it (default on). See
+  // docs/reading-a-report.md#shrinking.
+  Options& shrink(bool on) noexcept { shrink_ = on; return *this; }
+  bool shrink() const noexcept { return shrink_; }
+
+  // shrink_executions: how many executions shrinking may run at most
+  // (default 200).
+  Options& shrink_executions(std::uint64_t n) noexcept { shrink_executions_ = n; return *this; }
+  std::uint64_t shrink_executions() const noexcept { return shrink_executions_; }
+
+  // shrink_milliseconds: wall-clock time after which shrinking stops and
+  // reports the simplest schedule found so far (default 1000; 0: no limit).
+  // With a limit the result can depend on the machine's speed; set 0 where
+  // the same shrunk token must come out everywhere.
+  Options& shrink_milliseconds(std::uint64_t ms) noexcept { shrink_milliseconds_ = ms; return *this; }
+  std::uint64_t shrink_milliseconds() const noexcept { return shrink_milliseconds_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
-  // WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS where set. A value it
+  // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS and WEFT_SHRINK (0 or 1)
+  // where set. A value it
   // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
   // std::invalid_argument naming the variable.
   Options from_environment() const;
@@ -138,6 +158,9 @@ class Options {
   bool queue_put_failures_ = false;
   std::uint32_t max_faults_ = 1;
   std::size_t trace_steps_ = 50;
+  bool shrink_ = true;
+  std::uint64_t shrink_executions_ = 200;
+  std::uint64_t shrink_milliseconds_ = 1000;
 };
 
 }  // namespace weft

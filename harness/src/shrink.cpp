@@ -1,0 +1,213 @@
+#include "shrink.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scheduler/guide_strategy.h"
+#include "scheduler/replay_strategy.h"
+#include "scheduler/schedule.h"
+#include "scheduler/trace.h"
+
+namespace weft::detail {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+// numbers_masked replaces the numbers that name threads, objects and steps
+// ("T2", "mutex#3", "step 14") by '?', since a simpler schedule may number
+// them otherwise; line numbers stay.
+std::string numbers_masked(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    const bool names = (text[i] == 'T' && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) ||
+                       text[i] == '#' || (i >= 4 && text.compare(i - 4, 5, "step ") == 0);
+    if (!names || i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) continue;
+    out += '?';
+    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
+  }
+  return out;
+}
+
+bool same_place(const sched::Location& a, const sched::Location& b) {
+  return a.line == b.line && std::strcmp(a.file ? a.file : "", b.file ? b.file : "") == 0;
+}
+
+// blocked_places are where a deadlock's blocked threads wait, sorted.
+std::vector<std::string> blocked_places(const sched::FailureRecord& r) {
+  std::vector<std::string> out;
+  for (const sched::ThreadView& v : r.threads)
+    if (v.state == sched::ThreadView::State::Blocked)
+      out.push_back(std::string(sched::base_name(v.where.file)) + ":" + std::to_string(v.where.line) + " " +
+                    sched::operation_name(v.op, v.object.kind));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Tried is a schedule that failed the same way, as the shrinker ranks it.
+struct Tried {
+  std::vector<sched::Choice> choices;
+  sched::Schedule schedule;
+  std::uint64_t preemptions = 0;
+  std::uint64_t steps = 0;
+
+  bool simpler_than(const Tried& o) const noexcept {
+    return preemptions != o.preemptions ? preemptions < o.preemptions : steps < o.steps;
+  }
+};
+
+// Shrinker runs edited schedules within the limits and keeps the simplest
+// one that still fails the same way.
+class Shrinker {
+ public:
+  Shrinker(sched::Execution& x, const sched::Config& config, std::uint64_t index, sched::ThreadBody body,
+           const ShrinkLimits& limits)
+      : x_(x), config_(config), index_(index), body_(body), limits_(limits), start_(Clock::now()) {}
+
+  // first runs the failing schedule again, noting its choices.
+  std::optional<Tried> first(const sched::Schedule& schedule, const sched::FailureRecord& target) {
+    target_ = &target;
+    sched::GuideStrategy guide(schedule);
+    return run(guide);
+  }
+
+  // attempt runs `wishes`; it gives the result when it failed the same way.
+  std::optional<Tried> attempt(std::vector<sched::Choice> wishes) {
+    if (spent()) return std::nullopt;
+    sched::GuideStrategy guide(std::move(wishes));
+    return run(guide);
+  }
+
+  bool spent() {
+    if (runs_ >= limits_.executions) return cut_short_ = true;
+    if (limits_.time.count() > 0 && Clock::now() - start_ >= limits_.time) return cut_short_ = true;
+    return false;
+  }
+  std::uint64_t runs() const noexcept { return runs_; }
+  bool cut_short() const noexcept { return cut_short_; }
+
+ private:
+  std::optional<Tried> run(sched::GuideStrategy& guide) {
+    ++runs_;
+    x_.run(guide, config_, index_, body_);
+    const sched::FailureRecord* found = x_.failure();
+    if (!found || !same_failure(*found, *target_)) return std::nullopt;
+    return Tried{guide.taken(), x_.schedule(), guide.preemptions(), found->step};
+  }
+
+  sched::Execution& x_;
+  const sched::Config& config_;
+  std::uint64_t index_;
+  sched::ThreadBody body_;
+  ShrinkLimits limits_;
+  Clock::time_point start_;
+  const sched::FailureRecord* target_ = nullptr;
+  std::uint64_t runs_ = 0;
+  bool cut_short_ = false;
+};
+
+// fewer_preemptions tries each preemption of `best` in turn replaced by
+// going on with the thread that ran; true when one made it simpler.
+bool fewer_preemptions(Shrinker& s, Tried& best) {
+  for (std::size_t i = 0; i < best.choices.size(); ++i) {
+    if (!best.choices[i].preempts) continue;
+    std::vector<sched::Choice> wishes = best.choices;
+    wishes[i].value = sched::Choice::kAny;
+    std::optional<Tried> t = s.attempt(std::move(wishes));
+    if (t && t->simpler_than(best)) {
+      best = std::move(*t);
+      return true;
+    }
+    if (s.spent()) return false;
+  }
+  return false;
+}
+
+// fewer_steps tries dropping runs of choices, halves first, then quarters,
+// down to single choices (later choices move up to take their place);
+// true when one made it simpler.
+bool fewer_steps(Shrinker& s, Tried& best) {
+  for (std::size_t size = std::max<std::size_t>(best.choices.size() / 2, 1); size >= 1; size /= 2) {
+    for (std::size_t at = 0; at + size <= best.choices.size(); at += size) {
+      std::vector<sched::Choice> wishes = best.choices;
+      wishes.erase(wishes.begin() + static_cast<std::ptrdiff_t>(at),
+                   wishes.begin() + static_cast<std::ptrdiff_t>(at + size));
+      std::optional<Tried> t = s.attempt(std::move(wishes));
+      if (t && t->simpler_than(best)) {
+        best = std::move(*t);
+        return true;
+      }
+      if (s.spent()) return false;
+    }
+  }
+  return false;
+}
+
+std::string token_of(const sched::Schedule& schedule, const sched::Config& config, const sched::FailureRecord& r,
+                     std::uint64_t index) {
+  sched::Token token;
+  token.schedule = schedule;
+  token.config = config;
+  token.verdict = r.verdict;
+  token.step = r.step;
+  token.execution = index;
+  return token.encode();
+}
+
+// rerun runs `schedule` once more, as replayed, and says whether it failed
+// the same way as `target`.
+bool rerun(sched::Execution& x, const sched::Config& config, std::uint64_t index, sched::ThreadBody body,
+           const sched::Schedule& schedule, const sched::FailureRecord& target) {
+  sched::ReplayStrategy replay(schedule);
+  x.run(replay, config, index, body);
+  return x.failure() && same_failure(*x.failure(), target) && replay.finished();
+}
+}  // namespace
+
+bool same_failure(const sched::FailureRecord& a, const sched::FailureRecord& b) {
+  if (a.verdict != b.verdict) return false;
+  switch (a.verdict) {
+    case sched::Verdict::AssertionFailed:
+      return same_place(a.where, b.where) && (a.where.line != 0 || a.message == b.message);
+    case sched::Verdict::Deadlock:
+      return blocked_places(a) == blocked_places(b);
+    default:
+      return same_place(a.where, b.where) && numbers_masked(a.message) == numbers_masked(b.message);
+  }
+}
+
+std::optional<Shrinking> shrink(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
+                                sched::ThreadBody body, const ShrinkLimits& limits) {
+  const sched::FailureRecord found = *execution.failure();
+  const sched::Schedule original = execution.schedule();
+  if (found.verdict == sched::Verdict::Hang || found.verdict == sched::Verdict::ReplayError) return std::nullopt;
+  Shrinker s(execution, config, index, body, limits);
+  const std::optional<Tried> start = s.first(original, found);
+  std::optional<Tried> best = start;
+  if (best) {
+    while (fewer_preemptions(s, *best) || fewer_steps(s, *best)) {
+    }
+  }
+  // Leave the execution as the reported schedule ran, for failure_of.
+  if (best && rerun(execution, config, index, body, best->schedule, found)) {
+    Shrinking out;
+    out.original_token = token_of(original, config, found, index);
+    out.original_preemptions = start->preemptions;
+    out.original_steps = start->steps;
+    out.preemptions = best->preemptions;
+    out.steps = best->steps;
+    out.executions = s.runs() + 1;
+    out.cut_short = s.cut_short();
+    return out;
+  }
+  sched::ReplayStrategy replay(original);
+  execution.run(replay, config, index, body);
+  return std::nullopt;
+}
+
+}  // namespace weft::detail
