@@ -184,6 +184,7 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   }
   const Failure& f = *report.failure;
   std::cout << f.to_string();
+  if (report.shrinking) std::cout << shrinking_text(*report.shrinking);
   if (!f.token.empty())
     std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
   if (!replaying) print_notes(report);

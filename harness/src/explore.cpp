@@ -13,6 +13,7 @@
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
 #include "crash_handler.h"
+#include "divergence.h"
 #include "execution_lease.h"
 #include "entry_checks.h"
 #include "failure_builder.h"
@@ -349,6 +350,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
                     ? f.message + "; " + expected + hint
                     : expected + ", but the replay found " + describe(found->verdict, found->step) + ": " + f.message + hint;
     f.kind = FailureKind::ReplayError;
+    if (strategy.divergence()) f.message += "\n" + detail::divergence_text(*strategy.divergence(), *found, f);
   }
   return report;
 }
