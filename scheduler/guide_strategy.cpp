@@ -27,14 +27,14 @@ ThreadId GuideStrategy::pick_thread(const Decision& d) {
   else t = *std::min_element(d.runnable.begin(), d.runnable.end());
   const bool preempts = can_go_on && t != d.current;
   preemptions_ += preempts ? 1 : 0;
-  taken_.push_back(Choice{t, true, preempts});
+  taken_.push_back(Choice{t, true, preempts, d.current, d.step});
   return t;
 }
 
-std::uint32_t GuideStrategy::pick_value(std::uint32_t bound, std::uint64_t) {
+std::uint32_t GuideStrategy::pick_value(std::uint32_t bound, std::uint64_t step) {
   const std::uint32_t wish = next_wish(false, bound);
   const std::uint32_t v = wish < bound ? wish : 0;
-  taken_.push_back(Choice{v, false, false});
+  taken_.push_back(Choice{v, false, false, Choice::kAny, step});
   return v;
 }
 

@@ -23,6 +23,8 @@ struct Choice {
   std::uint32_t value = kAny;  // the thread (a thread choice) or the option (a value choice)
   bool thread = true;          // a thread choice, not a value choice
   bool preempts = false;       // as taken: a switch away from a thread that could have gone on
+  std::uint32_t current = kAny;  // as taken: the thread that reached the decision (kAny: none)
+  std::uint64_t step = 0;        // as taken: the decision's step
 };
 
 class GuideStrategy final : public Strategy {

@@ -45,7 +45,8 @@ TEST_P(ShrinkSamples, ShrunkScheduleFailsTheSameWayAndReplays) {
   ASSERT_TRUE(found.shrinking.has_value()) << *found.failure;
   const weft::Shrinking& s = *found.shrinking;
   std::cout << "shrink " << sample.name << ": preemptions " << s.original_preemptions << " -> " << s.preemptions
-            << ", steps " << s.original_steps << " -> " << s.steps << " (" << s.executions << " executions)\n";
+            << ", steps " << s.original_steps << " -> " << s.steps << " (" << s.executions << " executions)\n"
+            << "  cause: " << s.cause << "\n";
   EXPECT_EQ(found.failure->kind, sample.expected) << *found.failure;
   EXPECT_LE(s.preemptions, s.original_preemptions);
   if (s.preemptions == s.original_preemptions) {
@@ -103,6 +104,35 @@ TEST(Shrink, LockOrderDeadlockShrinksToOnePreemption) {
   EXPECT_EQ(r.shrinking->preemptions, 1u) << r;
 }
 
+// The cause of a lost update is the other thread's read between a read and
+// its write: the flip that makes the failure go away.
+TEST(Shrink, CauseOfALostUpdateIsTheReadBetweenReadAndWrite) {
+  const weft::Report r = weft::explore(weft::samples::lost_update::buggy, weft::Options{}
+                                                                              .strategy(weft::Strategy::random())
+                                                                              .race_detection(false)
+                                                                              .shrink_milliseconds(0));
+  ASSERT_TRUE(r.shrinking.has_value());
+  const std::string& cause = r.shrinking->cause;
+  std::cout << "cause: " << cause << "\n";
+  EXPECT_EQ(cause.rfind("fails when T", 0), 0u) << cause;
+  const std::size_t between = cause.find(" runs between T");
+  ASSERT_NE(between, std::string::npos) << cause;
+  EXPECT_NE(cause.substr(0, between).find("'s var.read var#1 (lost_update.cpp:"), std::string::npos) << cause;
+  const std::size_t second = cause.find(" and T", between);
+  ASSERT_NE(second, std::string::npos) << cause;
+  EXPECT_NE(cause.substr(between, second - between).find("'s var.read var#1 (lost_update.cpp:"), std::string::npos)
+      << cause;
+  EXPECT_NE(cause.substr(second).find("'s var.write var#1 (lost_update.cpp:"), std::string::npos) << cause;
+}
+
+// A failure that needs no preemption says so rather than naming a flip.
+TEST(Shrink, CauseWithoutPreemptionSaysSo) {
+  const weft::Report r = weft::explore(weft::samples::missed_notify::buggy, weft::Options{}.shrink_milliseconds(0));
+  ASSERT_TRUE(r.shrinking.has_value());
+  ASSERT_EQ(r.shrinking->preemptions, 0u);
+  EXPECT_EQ(r.shrinking->cause.rfind("fails with no preemption", 0), 0u) << r.shrinking->cause;
+}
+
 TEST(Shrink, ReportShowsBothTokens) {
   const weft::Report r = weft::explore(weft::samples::lost_update::buggy,
                                        weft::Options{}.race_detection(false).shrink_milliseconds(0));
@@ -111,6 +141,7 @@ TEST(Shrink, ReportShowsBothTokens) {
   text << r;
   EXPECT_NE(text.str().find("replay token: " + r.failure->token), std::string::npos) << text.str();
   EXPECT_NE(text.str().find("shrunk from "), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("cause: " + r.shrinking->cause + "\n"), std::string::npos) << text.str();
   EXPECT_NE(text.str().find("token as found: " + r.shrinking->original_token), std::string::npos) << text.str();
 }
 
@@ -133,7 +164,9 @@ TEST(Shrink, BudgetCutsShrinkingShort) {
                                                                               .shrink_milliseconds(0));
   ASSERT_TRUE(r.shrinking.has_value());
   EXPECT_TRUE(r.shrinking->cut_short);
-  EXPECT_LE(r.shrinking->executions, 2u);  // the budget, and the run that rebuilds the report's execution
+  // The budget, the run that rebuilds the report's execution, and the
+  // cause's flips (one per preemption at most).
+  EXPECT_LE(r.shrinking->executions, 2u + r.shrinking->preemptions);
 }
 
 TEST(Shrink, EnvironmentSwitchesItOff) {

@@ -246,6 +246,7 @@ std::string shrinking_text(const Shrinking& s) {
   std::string out = "shrunk from " + counts(s.original_preemptions, s.original_steps) + " to " +
                     counts(s.preemptions, s.steps) + " in " + std::to_string(s.executions) + " executions" +
                     (s.cut_short ? " (stopped by Options::shrink_executions or shrink_milliseconds)" : "") + "\n";
+  if (!s.cause.empty()) out += "cause: " + s.cause + "\n";
   return out + "token as found: " + s.original_token + "\n";
 }
 
@@ -266,9 +267,13 @@ Report explore(const std::function<void()>& body, const Options& options) {
     execution.run(*strategy, config, i, body_of(body));
     report.executions = i + 1;
     if (execution.failure()) {
-      if (options.shrink())
-        report.shrinking = detail::shrink(execution, config, i, body_of(body), shrink_limits(options));
+      std::optional<detail::Shrunk> shrunk;
+      if (options.shrink()) shrunk = detail::shrink(execution, config, i, body_of(body), shrink_limits(options));
       report.failure = failure_of(execution, config, i, body, options);
+      if (shrunk) {
+        report.shrinking = shrunk->summary;
+        report.shrinking->cause = detail::cause_text(*shrunk, *report.failure);
+      }
       return report;
     }
     count_outcome(execution, report);

@@ -83,6 +83,13 @@ class Shrinker {
     return run(guide);
   }
 
+  // attempt_anyway runs `wishes` whatever the limits (the cause's few
+  // flips); it gives the result when it failed the same way.
+  std::optional<Tried> attempt_anyway(std::vector<sched::Choice> wishes) {
+    sched::GuideStrategy guide(std::move(wishes));
+    return run(guide);
+  }
+
   bool spent() {
     if (runs_ >= limits_.executions) return cut_short_ = true;
     if (limits_.time.count() > 0 && Clock::now() - start_ >= limits_.time) return cut_short_ = true;
@@ -148,6 +155,26 @@ bool fewer_steps(Shrinker& s, Tried& best) {
   return false;
 }
 
+// kMaxFlips bounds the executions spent looking for the cause.
+constexpr std::size_t kMaxFlips = 16;
+
+// find_flip tries, for each preemption of `best`, letting the preempted
+// thread take its next step before the preempting one; the first such flip
+// after which the body no longer fails the same way is the cause.
+std::optional<Flip> find_flip(Shrinker& s, const Tried& best) {
+  std::size_t tried = 0;
+  for (std::size_t i = 0; i < best.choices.size() && tried < kMaxFlips; ++i) {
+    const sched::Choice& c = best.choices[i];
+    if (!c.preempts) continue;
+    ++tried;
+    std::vector<sched::Choice> wishes = best.choices;
+    wishes[i].value = sched::Choice::kAny;
+    wishes.insert(wishes.begin() + static_cast<std::ptrdiff_t>(i + 1), sched::Choice{c.value, true});
+    if (!s.attempt_anyway(std::move(wishes))) return Flip{c.step, c.current, c.value};
+  }
+  return std::nullopt;
+}
+
 std::string token_of(const sched::Schedule& schedule, const sched::Config& config, const sched::FailureRecord& r,
                      std::uint64_t index) {
   sched::Token token;
@@ -181,8 +208,8 @@ bool same_failure(const sched::FailureRecord& a, const sched::FailureRecord& b) 
   }
 }
 
-std::optional<Shrinking> shrink(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
-                                sched::ThreadBody body, const ShrinkLimits& limits) {
+std::optional<Shrunk> shrink(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
+                             sched::ThreadBody body, const ShrinkLimits& limits) {
   const sched::FailureRecord found = *execution.failure();
   const sched::Schedule original = execution.schedule();
   if (found.verdict == sched::Verdict::Hang || found.verdict == sched::Verdict::ReplayError) return std::nullopt;
@@ -193,9 +220,13 @@ std::optional<Shrinking> shrink(sched::Execution& execution, const sched::Config
     while (fewer_preemptions(s, *best) || fewer_steps(s, *best)) {
     }
   }
+  std::optional<Flip> flip;
+  if (best) flip = find_flip(s, *best);
   // Leave the execution as the reported schedule ran, for failure_of.
   if (best && rerun(execution, config, index, body, best->schedule, found)) {
-    Shrinking out;
+    Shrunk shrunk;
+    shrunk.flip = flip;
+    Shrinking& out = shrunk.summary;
     out.original_token = token_of(original, config, found, index);
     out.original_preemptions = start->preemptions;
     out.original_steps = start->steps;
@@ -203,11 +234,65 @@ std::optional<Shrinking> shrink(sched::Execution& execution, const sched::Config
     out.steps = best->steps;
     out.executions = s.runs() + 1;
     out.cut_short = s.cut_short();
-    return out;
+    return shrunk;
   }
   sched::ReplayStrategy replay(original);
   execution.run(replay, config, index, body);
   return std::nullopt;
+}
+
+}  // namespace weft::detail
+
+namespace weft::detail {
+
+namespace {
+// op_text names one operation of a trace for the cause's sentence.
+std::string op_text(const TraceStep& t) {
+  return "T" + std::to_string(t.thread) + "'s " + t.operation + (t.object.empty() ? "" : " " + t.object) + " (" +
+         t.file + ":" + std::to_string(t.line) + ")";
+}
+
+const TraceStep* first_of(const Failure& f, std::uint32_t thread, std::uint64_t from_step) {
+  for (const TraceStep& t : f.trace)
+    if (t.thread == thread && t.step >= from_step) return &t;
+  return nullptr;
+}
+
+const TraceStep* last_before(const Failure& f, std::uint32_t thread, std::uint64_t step) {
+  const TraceStep* out = nullptr;
+  for (const TraceStep& t : f.trace)
+    if (t.thread == thread && t.step < step) out = &t;
+  return out;
+}
+
+// pending_text names where `thread` stood when the failure happened, for a
+// preempted thread that never took its next step.
+std::string pending_text(const Failure& f, std::uint32_t thread) {
+  for (const ThreadSnapshot& s : f.threads) {
+    if (s.thread != thread || s.line == 0) continue;
+    const std::string what = s.waiting_for.empty() ? "next operation" : s.waiting_for.substr(0, s.waiting_for.find(','));
+    return "T" + std::to_string(thread) + "'s " + what + " (" + s.file + ":" + std::to_string(s.line) + ")";
+  }
+  return "T" + std::to_string(thread) + "'s next operation";
+}
+}  // namespace
+
+std::string cause_text(const Shrunk& shrunk, const Failure& failure) {
+  if (!shrunk.flip) {
+    if (shrunk.summary.preemptions == 0)
+      return "fails with no preemption at all: every thread running until it blocks or ends is enough";
+    return "no single flip of the shrunk schedule's " + std::to_string(shrunk.summary.preemptions) +
+           " preemptions makes the failure go away";
+  }
+  const Flip& flip = *shrunk.flip;
+  const TraceStep* by = first_of(failure, flip.preempting, flip.step);
+  const TraceStep* next = first_of(failure, flip.preempted, flip.step + 1);
+  const TraceStep* before = last_before(failure, flip.preempted, flip.step);
+  const std::string preempting =
+      by ? op_text(*by) : "T" + std::to_string(flip.preempting) + "'s step " + std::to_string(flip.step);
+  const std::string after = next ? op_text(*next) : pending_text(failure, flip.preempted);
+  if (!before) return "fails when " + preempting + " runs before " + after;
+  return "fails when " + preempting + " runs between " + op_text(*before) + " and " + after;
 }
 
 }  // namespace weft::detail

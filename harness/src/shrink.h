@@ -18,6 +18,22 @@ struct ShrinkLimits {
   std::chrono::milliseconds time{1000};  // 0: no limit
 };
 
+// Flip is a preemption of the shrunk schedule that causes the failure: at
+// decision `step`, `preempting` ran instead of `preempted`; letting
+// `preempted` take its next step first makes the failure go away.
+struct Flip {
+  std::uint64_t step = 0;
+  std::uint32_t preempted = 0;
+  std::uint32_t preempting = 0;
+};
+
+// Shrunk is what shrink found: the summary a Report carries (without its
+// cause, which needs the rebuilt trace: cause_text) and the flip, if any.
+struct Shrunk {
+  Shrinking summary;
+  std::optional<Flip> flip;
+};
+
 // same_failure says whether two failure records are the same bug: the same
 // kind at the same place (the same assertion, the same racing pair, the
 // same blocked operations), whatever the thread and step numbers.
@@ -29,7 +45,12 @@ bool same_failure(const sched::FailureRecord& a, const sched::FailureRecord& b);
 // schedule does not fail again the same way. Either way `execution` has
 // then run the schedule reported (the simplest one found, or the original),
 // non-recording, so that explore's failure_of can rebuild its report.
-std::optional<Shrinking> shrink(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
-                                sched::ThreadBody body, const ShrinkLimits& limits);
+std::optional<Shrunk> shrink(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
+                        sched::ThreadBody body, const ShrinkLimits& limits);
+
+// cause_text says in one line which ordering causes `failure` (the report
+// of the shrunk schedule), from its trace: the flip's operations, or that no
+// single flip of a preemption made the failure go away.
+std::string cause_text(const Shrunk& shrunk, const Failure& failure);
 
 }  // namespace weft::detail

@@ -26,6 +26,9 @@ struct Shrinking {
   std::uint64_t executions = 0;           // executions shrinking ran
   bool cut_short = false;                 // Options::shrink_executions or shrink_milliseconds ran
                                           // out before no edit of the schedule helped any more
+  std::string cause;                      // the ordering that causes the failure, in one line: the
+                                          // preemption of the shrunk schedule whose flip makes it go
+                                          // away, or why none was found
 };
 
 // Report is the outcome of explore or replay.
