@@ -134,11 +134,18 @@ class Options {
   Options& shrink_milliseconds(std::uint64_t ms) noexcept { shrink_milliseconds_ = ms; return *this; }
   std::uint64_t shrink_milliseconds() const noexcept { return shrink_milliseconds_; }
 
+  // record_every_execution: record each execution's events as it runs
+  // (default off). Off, an exploration records only schedules, and runs a
+  // failing execution again along its schedule to record its trace: the
+  // same report, far cheaper. On is for a body that depends on something
+  // weft does not control, whose report then says it has no trace.
+  Options& record_every_execution(bool on) noexcept { record_every_execution_ = on; return *this; }
+  bool record_every_execution() const noexcept { return record_every_execution_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS and WEFT_SHRINK (0 or 1)
-  // where set. A value it
-  // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
-  // std::invalid_argument naming the variable.
+  // where set. A value it cannot parse, and WEFT_ITERATIONS=0 (which would
+  // test nothing), throw std::invalid_argument naming the variable.
   Options from_environment() const;
 
   // kMaxStackSize is the largest stack_size explore and replay accept (1 GiB).
@@ -161,6 +168,7 @@ class Options {
   bool shrink_ = true;
   std::uint64_t shrink_executions_ = 200;
   std::uint64_t shrink_milliseconds_ = 1000;
+  bool record_every_execution_ = false;
 };
 
 }  // namespace weft
