@@ -83,18 +83,18 @@ class Shrinker {
     return run(guide);
   }
 
-  // attempt_anyway runs `wishes` whatever the limits (the cause's few
-  // flips); it gives the result when it failed the same way.
+  // attempt_anyway runs `wishes` whatever the budget of executions (the
+  // cause's few flips); it gives the result when it failed the same way.
   std::optional<Tried> attempt_anyway(std::vector<sched::Choice> wishes) {
     sched::GuideStrategy guide(std::move(wishes));
     return run(guide);
   }
 
   bool spent() {
-    if (runs_ >= limits_.executions) return cut_short_ = true;
-    if (limits_.time.count() > 0 && Clock::now() - start_ >= limits_.time) return cut_short_ = true;
+    if (runs_ >= limits_.executions || out_of_time()) return cut_short_ = true;
     return false;
   }
+  bool out_of_time() const { return limits_.time.count() > 0 && Clock::now() - start_ >= limits_.time; }
   std::uint64_t runs() const noexcept { return runs_; }
   bool cut_short() const noexcept { return cut_short_; }
 
@@ -160,10 +160,11 @@ constexpr std::size_t kMaxFlips = 16;
 
 // find_flip tries, for each preemption of `best`, letting the preempted
 // thread take its next step before the preempting one; the first such flip
-// after which the body no longer fails the same way is the cause.
+// after which the body no longer fails the same way is the cause. The
+// time limit ends it too.
 std::optional<Flip> find_flip(Shrinker& s, const Tried& best) {
   std::size_t tried = 0;
-  for (std::size_t i = 0; i < best.choices.size() && tried < kMaxFlips; ++i) {
+  for (std::size_t i = 0; i < best.choices.size() && tried < kMaxFlips && !s.out_of_time(); ++i) {
     const sched::Choice& c = best.choices[i];
     if (!c.preempts) continue;
     ++tried;
