@@ -162,8 +162,9 @@ constexpr std::size_t kMaxFlips = 16;
 // thread take its next step before the preempting one; the first such flip
 // after which the body no longer fails the same way is the cause. The
 // time limit ends it too.
-std::optional<Flip> find_flip(Shrinker& s, const Tried& best) {
+std::optional<Flip> find_flip(Shrinker& s, const Tried& best, bool& all_tried) {
   std::size_t tried = 0;
+  all_tried = false;
   for (std::size_t i = 0; i < best.choices.size() && tried < kMaxFlips && !s.out_of_time(); ++i) {
     const sched::Choice& c = best.choices[i];
     if (!c.preempts) continue;
@@ -173,6 +174,7 @@ std::optional<Flip> find_flip(Shrinker& s, const Tried& best) {
     wishes.insert(wishes.begin() + static_cast<std::ptrdiff_t>(i + 1), sched::Choice{c.value, true});
     if (!s.attempt_anyway(std::move(wishes))) return Flip{c.step, c.current, c.value};
   }
+  all_tried = !s.out_of_time();
   return std::nullopt;
 }
 
@@ -222,11 +224,13 @@ std::optional<Shrunk> shrink(sched::Execution& execution, const sched::Config& c
     }
   }
   std::optional<Flip> flip;
-  if (best) flip = find_flip(s, *best);
+  bool flips_tried = false;
+  if (best) flip = find_flip(s, *best, flips_tried);
   // Leave the execution as the reported schedule ran, for failure_of.
   if (best && rerun(execution, config, index, body, best->schedule, found)) {
     Shrunk shrunk;
     shrunk.flip = flip;
+    shrunk.flips_tried = flips_tried;
     Shrinking& out = shrunk.summary;
     out.original_token = token_of(original, config, found, index);
     out.original_preemptions = start->preemptions;
@@ -282,8 +286,10 @@ std::string cause_text(const Shrunk& shrunk, const Failure& failure) {
   if (!shrunk.flip) {
     if (shrunk.summary.preemptions == 0)
       return "fails with no preemption at all: every thread running until it blocks or ends is enough";
-    return "no single flip of the shrunk schedule's " + std::to_string(shrunk.summary.preemptions) +
-           " preemptions makes the failure go away";
+    if (!shrunk.flips_tried) return "not found: shrinking's time limit ended the search for it";
+    return "no single flip of the shrunk schedule's " + std::to_string(shrunk.summary.preemptions) + " preemptions" +
+           (shrunk.summary.preemptions > kMaxFlips ? " (the first " + std::to_string(kMaxFlips) + " tried)" : "") +
+           " makes the failure go away";
   }
   const Flip& flip = *shrunk.flip;
   const TraceStep* by = first_of(failure, flip.preempting, flip.step);

@@ -32,6 +32,7 @@ struct Flip {
 struct Shrunk {
   Shrinking summary;
   std::optional<Flip> flip;
+  bool flips_tried = true;  // every preemption was flipped (up to kMaxFlips) before the time limit
 };
 
 // same_failure says whether two failure records are the same bug: the same
