@@ -118,6 +118,15 @@ class Shrinker {
   bool cut_short_ = false;
 };
 
+// improves runs `wishes` and keeps the result as `best` when it failed the
+// same way and is simpler.
+bool improves(Shrinker& s, Tried& best, std::vector<sched::Choice> wishes) {
+  std::optional<Tried> t = s.attempt(std::move(wishes));
+  if (!t || !t->simpler_than(best)) return false;
+  best = std::move(*t);
+  return true;
+}
+
 // fewer_preemptions tries each preemption of `best` in turn replaced by
 // going on with the thread that ran; true when one made it simpler.
 bool fewer_preemptions(Shrinker& s, Tried& best) {
@@ -125,11 +134,7 @@ bool fewer_preemptions(Shrinker& s, Tried& best) {
     if (!best.choices[i].preempts) continue;
     std::vector<sched::Choice> wishes = best.choices;
     wishes[i].value = sched::Choice::kAny;
-    std::optional<Tried> t = s.attempt(std::move(wishes));
-    if (t && t->simpler_than(best)) {
-      best = std::move(*t);
-      return true;
-    }
+    if (improves(s, best, std::move(wishes))) return true;
     if (s.spent()) return false;
   }
   return false;
@@ -144,11 +149,7 @@ bool fewer_steps(Shrinker& s, Tried& best) {
       std::vector<sched::Choice> wishes = best.choices;
       wishes.erase(wishes.begin() + static_cast<std::ptrdiff_t>(at),
                    wishes.begin() + static_cast<std::ptrdiff_t>(at + size));
-      std::optional<Tried> t = s.attempt(std::move(wishes));
-      if (t && t->simpler_than(best)) {
-        best = std::move(*t);
-        return true;
-      }
+      if (improves(s, best, std::move(wishes))) return true;
       if (s.spent()) return false;
     }
   }
