@@ -216,7 +216,9 @@ std::optional<Shrunk> shrink(sched::Execution& execution, const sched::Config& c
                              sched::ThreadBody body, const ShrinkLimits& limits) {
   const sched::FailureRecord found = *execution.failure();
   const sched::Schedule original = execution.schedule();
-  if (found.verdict == sched::Verdict::Hang || found.verdict == sched::Verdict::ReplayError) return std::nullopt;
+  // A schedule without choices has nothing to edit.
+  if (found.verdict == sched::Verdict::Hang || found.verdict == sched::Verdict::ReplayError || original.choices() == 0)
+    return std::nullopt;
   Shrinker s(execution, config, index, body, limits);
   const std::optional<Tried> start = s.first(original, found);
   std::optional<Tried> best = start;

@@ -42,7 +42,8 @@ bool same_failure(const sched::FailureRecord& a, const sched::FailureRecord& b);
 
 // shrink starts from the failed execution `index` that `execution` just ran
 // and returns what it did, or nothing when the failure is not one to shrink
-// (a Hang, whose every schedule is as long as max_steps) or the failing
+// (a Hang, whose every schedule is as long as max_steps; a schedule with no
+// choice, which has nothing to edit) or the failing
 // schedule does not fail again the same way. Either way `execution` has
 // then run the schedule reported (the simplest one found, or the original),
 // non-recording, so that explore's failure_of can rebuild its report.
