@@ -156,6 +156,7 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
   }
   const Failure& f = *report.failure;
   std::cout << f.to_string();
+  if (report.shrinking) std::cout << shrinking_text(*report.shrinking);
   if (!f.token.empty())
     std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
   if (!replaying) print_notes(report);

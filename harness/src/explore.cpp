@@ -15,6 +15,7 @@
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
 #include "crash_handler.h"
+#include "divergence.h"
 #include "execution_lease.h"
 #include "entry_checks.h"
 #include "failure_builder.h"
@@ -30,6 +31,7 @@
 #include "scheduler/rng.h"
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
+#include "shrink.h"
 #include "token_file.h"
 
 namespace weft {
@@ -242,13 +244,35 @@ std::string grouped(std::uint64_t n) {
   return digits;
 }
 
+detail::ShrinkLimits shrink_limits(const Options& o) {
+  return detail::ShrinkLimits{o.shrink_executions(), std::chrono::milliseconds(o.shrink_milliseconds())};
+}
+
+// failed_execution is the report of the failed execution number `index`
+// that just ran, shrunk first when the options ask for it.
+Failure failed_execution(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
+                         const std::function<void()>& body, const Options& options, Report& report) {
+  std::optional<detail::Shrunk> shrunk;
+  if (options.shrink()) shrunk = detail::shrink(execution, config, index, body_of(body), shrink_limits(options));
+  Failure failure = failure_of(execution, config, index, body, options);
+  if (shrunk) {
+    report.shrinking = shrunk->summary;
+    report.shrinking->cause = detail::cause_text(*shrunk, failure);
+  }
+  return failure;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
 }  // namespace
 
 std::ostream& operator<<(std::ostream& out, const Report& report) {
-  if (!report.ok()) return out << *report.failure;
+  if (!report.ok()) {
+    out << *report.failure;
+    if (report.shrinking) out << shrinking_text(*report.shrinking);
+    return out;
+  }
   if (report.exhausted()) {
     out << "weft: all " << grouped(report.executions) << " executions explored, none failed (" << report.space;
     if (report.redundant > 0) out << "; " << grouped(report.redundant) << " redundant runs";
@@ -258,6 +282,18 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
   if (!report.not_searched.empty())
     out << ", but not all of " << (report.space.empty() ? "them" : report.space) << ": " << report.not_searched;
   return out << "\n";
+}
+
+std::string shrinking_text(const Shrinking& s) {
+  const auto counts = [](std::uint64_t preemptions, std::uint64_t steps) {
+    return std::to_string(preemptions) + (preemptions == 1 ? " preemption, " : " preemptions, ") +
+           std::to_string(steps) + " steps";
+  };
+  std::string out = "shrunk from " + counts(s.original_preemptions, s.original_steps) + " to " +
+                    counts(s.preemptions, s.steps) + " in " + std::to_string(s.executions) + " executions" +
+                    (s.cut_short ? " (stopped by Options::shrink_executions or shrink_milliseconds)" : "") + "\n";
+  if (!s.cause.empty()) out += "cause: " + s.cause + "\n";
+  return out + "token as found: " + s.original_token + "\n";
 }
 
 Report explore(const std::function<void()>& body, const Options& options) {
@@ -289,7 +325,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
       const bool counted = driver.counted();
       if (execution.failure()) {
         if (!counted) ++report.executions;
-        report.failure = failure_of(execution, config, report.executions - 1, body, options);
+        report.failure = failed_execution(execution, config, report.executions - 1, body, options, report);
         driver.finish(true);
         return report;
       }
@@ -309,7 +345,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
       execution.run(*sampler, config, i, body_of(body));
       ++report.executions;
       if (execution.failure()) {
-        report.failure = failure_of(execution, config, i, body, options);
+        report.failure = failed_execution(execution, config, i, body, options, report);
         return report;
       }
       count_outcome(execution, report);
@@ -392,6 +428,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
                     ? f.message + "; " + expected + hint
                     : expected + ", but the replay found " + describe(found->verdict, found->step) + ": " + f.message + hint;
     f.kind = FailureKind::ReplayError;
+    if (strategy.divergence()) f.message += "\n" + detail::divergence_text(*strategy.divergence(), *found, f);
   }
   return report;
 }

@@ -150,6 +150,7 @@ void run_test(const std::function<void()>& body, const Options& options, source_
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   const std::string filter = info ? std::string(info->test_suite_name()) + "." + info->name() : "*";
   std::string message = report.failure->to_string();
+  if (report.shrinking) message += shrinking_text(*report.shrinking);
   if (!report.failure->token.empty())
     message += "to replay it:\n  " + detail::replay_variable(report.failure->token) + " " + executable_path() +
                " --gtest_filter=" + filter + "\n";

@@ -62,6 +62,12 @@ Options Options::from_environment() const {
   if (const char* v = std::getenv("WEFT_MAX_STEPS"); v && *v) o.max_steps(env_unsigned("WEFT_MAX_STEPS", v));
   if (const char* v = std::getenv("WEFT_TRACE_STEPS"); v && *v)
     o.trace_steps(static_cast<std::size_t>(env_unsigned("WEFT_TRACE_STEPS", v)));
+  if (const char* v = std::getenv("WEFT_SHRINK"); v && *v) {
+    const std::string_view text(v);
+    if (text != "0" && text != "1")
+      throw std::invalid_argument(std::string("WEFT_SHRINK=\"") + v + "\" is neither 0 (off) nor 1 (on)");
+    o.shrink(text == "1");
+  }
   if (const char* v = std::getenv("WEFT_STRATEGY"); v && *v) {
     try {
       o.strategy(Strategy::parse(v));

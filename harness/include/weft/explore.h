@@ -13,6 +13,24 @@
 
 namespace weft {
 
+// Shrinking says how explore simplified the schedule of the failure it
+// found (Options::shrink): the Failure is the one of the simplest schedule
+// it found that fails the same way (the same kind, at the same place, or the
+// same racing pair); this is the schedule as first found, and the effort.
+struct Shrinking {
+  std::string original_token;             // replays the failure as first found
+  std::uint64_t original_preemptions = 0; // switches away from a thread that could have gone on
+  std::uint64_t original_steps = 0;       // the scheduling decision it failed at
+  std::uint64_t preemptions = 0;          // the same, of the shrunk schedule (Failure::token)
+  std::uint64_t steps = 0;
+  std::uint64_t executions = 0;           // executions shrinking ran
+  bool cut_short = false;                 // Options::shrink_executions or shrink_milliseconds ran
+                                          // out before no edit of the schedule helped any more
+  std::string cause;                      // the ordering that causes the failure, in one line: the
+                                          // preemption of the shrunk schedule whose flip makes it go
+                                          // away, or why none was found
+};
+
 // Report is the outcome of explore or replay.
 struct Report {
   std::optional<Failure> failure;  // the first failure found, if any
@@ -21,6 +39,7 @@ struct Report {
                                    // they count as run but checked nothing after it
   std::uint64_t stopped = 0;       // of those, ended by the program (exit, main returning)
                                    // while other threads still ran: see docs/c-programs.md
+  std::optional<Shrinking> shrinking;  // set when explore shrank the failure's schedule
 
   // Exhaustive search (Strategy::dpor(), Options::preemption_bound):
   std::uint64_t redundant = 0;     // runs, not among `executions`, that repeated executions explored
@@ -40,7 +59,13 @@ struct Report {
   bool exhausted() const noexcept { return searched_all && ok(); }
 };
 
+// operator<< prints the failure's report and, when it was shrunk, what
+// shrinking did (shrinking_text).
 std::ostream& operator<<(std::ostream& out, const Report& report);
+
+// shrinking_text is the lines a report adds for a shrunk failure: the
+// preemptions and steps before and after, and the original token.
+std::string shrinking_text(const Shrinking& s);
 
 // explore runs `body` up to options.iterations() times, each time as a fresh
 // execution whose threads the strategy interleaves, and stops at the first

@@ -183,6 +183,26 @@ class Options {
   }
   const std::string& checkpoint() const noexcept { return checkpoint_; }
   const std::string& checkpoint_key() const noexcept { return checkpoint_key_; }
+  // shrink: once a failure is found, look for a simpler schedule that fails
+  // the same way (fewest preemptions, then fewest steps) and report that one,
+  // with the token of the schedule as found beside it (default on). See
+  // docs/reading-a-report.md#shrinking.
+  Options& shrink(bool on) noexcept { shrink_ = on; return *this; }
+  bool shrink() const noexcept { return shrink_; }
+
+  // shrink_executions: how many executions shrinking may run at most
+  // (default 200).
+  Options& shrink_executions(std::uint64_t n) noexcept { shrink_executions_ = n; return *this; }
+  std::uint64_t shrink_executions() const noexcept { return shrink_executions_; }
+
+  // shrink_milliseconds: wall-clock time after which shrinking stops and
+  // reports the simplest schedule found so far (default 10000: far above
+  // what the samples need, so that a busy machine does not cut shrinking
+  // short and change the report; 0: no limit). With a limit the result can
+  // depend on the machine's speed; set 0 where the same shrunk token must
+  // come out everywhere.
+  Options& shrink_milliseconds(std::uint64_t ms) noexcept { shrink_milliseconds_ = ms; return *this; }
+  std::uint64_t shrink_milliseconds() const noexcept { return shrink_milliseconds_; }
 
   // record_every_execution: record each execution's events as it runs
   // (default off). Off, an exploration records only schedules, and runs a
@@ -193,13 +213,14 @@ class Options {
   bool record_every_execution() const noexcept { return record_every_execution_; }
 
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
-  // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_PREEMPTION_BOUND,
-  // WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and the shard variables
-  // (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else GoogleTest's
-  // GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's TEST_SHARD_INDEX
-  // and TEST_TOTAL_SHARDS) where set. A value it cannot parse, a setting
-  // that would test nothing (WEFT_ITERATIONS=0, WEFT_TIME_LIMIT=0) and a
-  // shard index out of range throw std::invalid_argument naming the variable.
+  // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_SHRINK (0 or 1),
+  // WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
+  // the shard variables (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else
+  // GoogleTest's GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's
+  // TEST_SHARD_INDEX and TEST_TOTAL_SHARDS) where set. A value it cannot
+  // parse, a setting that would test nothing (WEFT_ITERATIONS=0,
+  // WEFT_TIME_LIMIT=0) and a shard index out of range throw
+  // std::invalid_argument naming the variable.
   Options from_environment() const;
 
   // kMaxStackSize is the largest stack_size explore and replay accept (1 GiB).
@@ -226,6 +247,9 @@ class Options {
   std::uint32_t shard_count_ = 1;
   std::string checkpoint_;
   std::string checkpoint_key_;
+  bool shrink_ = true;
+  std::uint64_t shrink_executions_ = 200;
+  std::uint64_t shrink_milliseconds_ = 10000;
   bool record_every_execution_ = false;
 };
 
