@@ -17,8 +17,8 @@
 #include "failure_builder.h"
 #include "foreign_use.h"
 #include "interposition_hook.h"
+#include "make_strategy.h"
 #include "scheduler/execution.h"
-#include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
 #include "scheduler/replay_strategy.h"
 #include "scheduler/rng.h"
@@ -34,11 +34,6 @@ sched::ThreadBody body_of(const std::function<void()>& body) {
   b.run = [](void* p) { (*static_cast<const std::function<void()>*>(p))(); };
   b.arg = const_cast<std::function<void()>*>(&body);
   return b;
-}
-
-std::unique_ptr<sched::Strategy> make_strategy(const Options& o) {
-  if (o.strategy().kind() == Strategy::Kind::Random) return std::make_unique<sched::RandomStrategy>(o.seed());
-  return std::make_unique<sched::PctStrategy>(o.seed(), o.strategy().depth());
 }
 
 // failed_before_running is the report of a failure found before any
@@ -232,7 +227,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (std::optional<Failure> f = detail::unusable_options(options, true)) return failed_before_running(std::move(*f));
   sched::StackPool stacks(options.stack_size());
   sched::Execution execution(stacks);
-  const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
+  const std::unique_ptr<sched::Strategy> strategy = detail::make_strategy(options, execution);
+  if (sched::Observer* o = strategy->observer()) execution.observe(o);
   const sched::Config config = config_of(options);
   execution.keep_events(options.trace_steps());
   checkers::LockOrderGraph lock_order;

@@ -38,12 +38,27 @@ Strategy Strategy::parse(std::string_view text) {
     std::uint64_t depth = 0;
     if (parse_unsigned(text.substr(4), depth) && depth >= 1 && depth <= 1000) return pct(static_cast<unsigned>(depth));
   }
+  // The randomized strategies of issue 12.
+  if (text == "pos") return pos();
+  if (text == "surw") return surw();
+  if (text == "rff") return rff();
+  if (text == "portfolio") return portfolio();
   throw std::invalid_argument("unknown strategy \"" + std::string(text) +
-                              "\": use \"random\", \"pct\" or \"pct:N\" with a depth N from 1 to 1000");
+                              "\": use \"random\", \"pct\", \"pct:N\" with a depth N from 1 to 1000, "
+                              "\"pos\", \"surw\", \"rff\" or \"portfolio\"");
 }
 
 std::string Strategy::to_string() const {
-  return kind_ == Kind::Random ? "random" : "pct:" + std::to_string(depth_);
+  switch (kind_) {
+    case Kind::Random: return "random";
+    case Kind::Pct: return "pct:" + std::to_string(depth_);
+    // The randomized strategies of issue 12.
+    case Kind::Pos: return "pos";
+    case Kind::Surw: return "surw";
+    case Kind::Rff: return "rff";
+    case Kind::Portfolio: return "portfolio";
+  }
+  return "?";
 }
 
 Options Options::from_environment() const {

@@ -8,20 +8,45 @@
 
 namespace weft {
 
-// Strategy names a way of choosing interleavings.
+// Strategy names a way of choosing interleavings (docs/strategies.md says
+// when each one wins).
 //   random(): a uniform random walk over the runnable threads at every step.
 //   pct(d):   probabilistic concurrency testing (Burckhardt et al., ASPLOS
 //             2010): finds any bug of depth <= d with a known probability.
+//   pos():    partial order sampling (Yuan et al., CAV 2018).
+//   surw():   selectively uniform random walk (Zhao et al., ASPLOS 2025).
+//   rff():    reads-from fuzzing (Wolff et al., ASPLOS 2024).
+//   portfolio(): random, pct(3), pos, surw and rff taking turns.
 class Strategy {
  public:
-  enum class Kind : std::uint8_t { Random, Pct };
+  enum class Kind : std::uint8_t {
+    Random,
+    Pct,
+    // The randomized strategies of issue 12.
+    Pos,
+    Surw,
+    Rff,
+    Portfolio,
+  };
 
   static Strategy random() noexcept { return Strategy(Kind::Random, 0); }
   // pct(0) is taken as pct(1).
   static Strategy pct(unsigned depth) noexcept { return Strategy(Kind::Pct, depth ? depth : 1); }
+  // pos: every thread's next operation has a random priority, the highest
+  // runs, and only operations that conflict with it get new ones.
+  static Strategy pos() noexcept { return Strategy(Kind::Pos, 0); }
+  // surw: threads drawn with weights that make the interleavings of the
+  // operations on shared objects uniform.
+  static Strategy surw() noexcept { return Strategy(Kind::Surw, 0); }
+  // rff: reads-from fuzzing, a corpus of reads-from constraints mutated
+  // towards pairs no execution showed yet.
+  static Strategy rff() noexcept { return Strategy(Kind::Rff, 0); }
+  // portfolio: random, pct(3), pos, surw and rff, one execution each in turn.
+  static Strategy portfolio() noexcept { return Strategy(Kind::Portfolio, 0); }
 
-  // parse accepts "random", "pct" (depth 3) and "pct:N"; it throws
-  // std::invalid_argument with the accepted forms on anything else.
+  // parse accepts "random", "pct" (depth 3), "pct:N", "pos", "surw", "rff"
+  // and "portfolio"; it throws std::invalid_argument with the accepted forms
+  // on anything else.
   static Strategy parse(std::string_view text);
 
   Kind kind() const noexcept { return kind_; }

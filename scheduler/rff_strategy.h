@@ -1,0 +1,89 @@
+#pragma once
+// RffStrategy: reads-from fuzzing (Wolff, Shi, Duck, Mathur, Roychoudhury,
+// "Greybox Fuzzing for Concurrency Testing", ASPLOS 2024).
+//
+// Two schedules in which every read reads from the same write behave alike,
+// so RFF searches over reads-from relations instead of interleavings. An
+// abstract schedule is a few constraints "the read at site r reads from the
+// write at site w" (or does not); a site is a call site and an object
+// (rff_corpus.h), so the same code run by many threads is one site. Each
+// execution runs a mutation of an abstract schedule from the corpus (insert,
+// delete, negate or swap a constraint); if it shows a reads-from pair no
+// execution showed before, its abstract schedule joins the corpus.
+//
+// Scheduling an abstract schedule: each runnable thread scores +1 for every
+// constraint its pending operation helps and -1 for each it would break,
+// and the best score runs, ties broken by POS priorities (pos_strategy.h).
+// For "w -> r": r is held back until the last write to its object is w and
+// run as soon as it is; w is run when it can; other writes to the object
+// are held back while w's value waits for r. For "w -/-> r": r is held back
+// while the last write is w. A constraint is met once r reads from w; a
+// thread held back still runs when no other can, and after kMaxSteers
+// steered decisions an execution is plain POS, so a constraint that cannot
+// be met (a spin loop waiting for the held-back thread) costs steps, never a
+// Hang.
+//
+// Mutations aim at pairs never seen (rff_corpus.cpp). The strategy learns
+// which write each read read from from the execution's events, through its
+// observer(): its executions record their events.
+
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+#include "scheduler/observer.h"
+#include "scheduler/pos_strategy.h"
+#include "scheduler/rff_corpus.h"
+#include "scheduler/rng.h"
+#include "scheduler/strategy.h"
+
+namespace weft::sched {
+
+class Execution;
+
+class RffStrategy final : public Strategy, private Observer {
+ public:
+  static constexpr std::uint64_t kMaxSteers = 4096;
+
+  RffStrategy(const Execution& execution, std::uint64_t seed) noexcept : x_(execution), seed_(seed) {}
+
+  void begin(std::uint64_t index) override;
+  ThreadId pick_thread(const Decision& decision) override;
+  std::uint32_t pick_value(std::uint32_t bound, std::uint64_t step) override;
+  void on_spawn(ThreadId id) override { priorities_.fresh(id, rng_); }
+  void end(std::uint64_t steps) override;
+  Observer* observer() noexcept override { return this; }
+
+  // corpus_size: abstract schedules kept so far (for tests).
+  std::size_t corpus_size() const noexcept { return corpus_.size(); }
+
+ private:
+  struct Active {
+    Constraint constraint;
+    bool met = false;
+  };
+  // Observer: the events of this strategy's own executions.
+  void begin(Execution& execution) override { (void)execution; }
+  bool wants_events() const override { return running_; }
+  void on_event(Execution& execution, const Event& event) override;
+
+  bool followed(ObjectKind k) const noexcept;
+  std::uint32_t& last_write(ObjectRef o);
+  int score(ThreadId t);
+
+  const Execution& x_;
+  std::uint64_t seed_;
+  Rng rng_;
+  PosPriorities priorities_;
+  SiteTable sites_;
+  Corpus corpus_;
+  // This execution.
+  bool running_ = false;
+  std::vector<Active> schedule_;
+  std::unordered_set<std::uint64_t> pairs_;
+  std::vector<std::uint32_t> last_write_[16];  // by object kind and index: a site id, or kNone
+  std::uint64_t steers_ = 0;
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+};
+
+}  // namespace weft::sched
