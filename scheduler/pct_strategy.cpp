@@ -8,6 +8,7 @@ namespace weft::sched {
 
 void PctStrategy::begin(std::uint64_t index) {
   rng_.reseed(splitmix64(seed_ ^ 0x5043540000000000ull) ^ splitmix64(index + 1));
+  shared_.begin();
   priority_.clear();
   last_yield_.clear();
   changes_.clear();
@@ -44,7 +45,7 @@ ThreadId PctStrategy::pick_thread(const Decision& d) {
     last = d.step;
   }
   ThreadId pick = highest(d);
-  if (shared_.note(pick, x_.pending_object(pick))) {
+  if (shared_.note(pick, x_.pending_object(pick), x_.pending_where(pick))) {
     ++shared_steps_;
     while (next_change_ < changes_.size() && changes_[next_change_].step <= shared_steps_) {
       priority_[pick] = changes_[next_change_++].label;

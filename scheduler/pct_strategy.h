@@ -9,8 +9,8 @@
 // As in the paper, change point i (numbered in the order drawn, not in step
 // order) gives the running thread priority i, below every initial priority
 // (those are >= depth). Change points fall only on operations on shared
-// objects, ones that more than one thread has been seen operating on
-// (SharedObjects): a preemption before an operation on an object no other
+// state, objects that more than one thread has been seen operating on
+// (SharedSites): a preemption before an operation on an object no other
 // thread touches changes nothing another thread can see, and with many
 // threads such operations are most of the steps. k counts those operations:
 // the most that one execution seen so far made.
@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "scheduler/rng.h"
-#include "scheduler/shared_objects.h"
+#include "scheduler/shared_sites.h"
 #include "scheduler/strategy.h"
 
 namespace weft::sched {
@@ -68,7 +68,7 @@ class PctStrategy final : public Strategy {
   std::int64_t lowest_ = 0;               // last priority handed to a yielding or spinning thread
   std::uint64_t length_estimate_ = 1;     // k: the most shared operations of an execution seen so far
   std::uint64_t shared_steps_ = 0;        // shared operations picked in this execution
-  SharedObjects shared_;                  // learnt across executions
+  SharedSites shared_;                    // learnt across executions
   ThreadId last_ = kNoThread;
   std::uint64_t streak_ = 0;
 };

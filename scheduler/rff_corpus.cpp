@@ -4,57 +4,40 @@
 
 namespace weft::sched {
 
-namespace {
-std::uint64_t object_key(ObjectRef o) noexcept {
-  return (std::uint64_t{static_cast<std::uint8_t>(o.kind)} << 32) | o.index;
-}
-}  // namespace
-
 std::size_t SiteTable::SiteHash::operator()(const Site& s) const noexcept {
-  std::uint64_t h = splitmix64((std::uint64_t{s.file} << 32) | s.line);
-  return static_cast<std::size_t>(splitmix64(h ^ object_key(s.object)));
+  return static_cast<std::size_t>(
+      splitmix64((std::uint64_t{s.file} << 32) ^ (std::uint64_t{s.line} << 8) ^ static_cast<std::uint8_t>(s.kind)));
 }
 
-std::uint32_t SiteTable::id(const char* file, std::uint32_t line, ObjectRef object) {
-  const auto [f, added] = files_.try_emplace(file, static_cast<std::uint32_t>(files_.size()));
-  (void)added;
-  const Site site{f->second, line, object};
+std::uint32_t SiteTable::id(const char* file, std::uint32_t line, ObjectKind kind) {
+  const auto f = files_.try_emplace(file, static_cast<std::uint32_t>(files_.size())).first;
+  const Site site{f->second, line, kind};
   const auto [it, fresh] = ids_.try_emplace(site, static_cast<std::uint32_t>(sites_.size()));
   if (fresh) {
     sites_.push_back(site);
-    roles_.emplace_back();
+    writes_.emplace_back();
   }
   return it->second;
 }
 
-std::uint32_t SiteTable::initial(ObjectRef object) {
-  const Site site{Site::kInitial, 0, object};
+std::uint32_t SiteTable::initial(ObjectKind kind) {
+  const Site site{Site::kInitial, 0, kind};
   const auto [it, fresh] = ids_.try_emplace(site, static_cast<std::uint32_t>(sites_.size()));
   if (fresh) {
     sites_.push_back(site);
-    roles_.push_back({false, true});
-    writes_[object_key(object)].insert(writes_[object_key(object)].begin(), it->second);
+    writes_.emplace_back();
   }
   return it->second;
 }
 
-void SiteTable::saw_read(std::uint32_t id) {
-  if (roles_[id].read) return;
-  roles_[id].read = true;
-  reads_.push_back(id);
-  initial(sites_[id].object);
-}
-
-void SiteTable::saw_write(std::uint32_t id) {
-  if (roles_[id].written) return;
-  roles_[id].written = true;
-  initial(sites_[id].object);
-  writes_[object_key(sites_[id].object)].push_back(id);
-}
-
-const std::vector<std::uint32_t>& SiteTable::writes_of(std::uint32_t id) {
-  initial(sites_[id].object);
-  return writes_[object_key(sites_[id].object)];
+void SiteTable::saw(std::uint32_t read, std::uint32_t write) {
+  const std::uint32_t start = initial(sites_[read].kind);  // may add a site: before the reference below
+  std::vector<std::uint32_t>& writes = writes_[read];
+  if (writes.empty()) {
+    reads_.push_back(read);
+    writes.push_back(start);
+  }
+  if (std::find(writes.begin(), writes.end(), write) == writes.end()) writes.push_back(write);
 }
 
 bool Corpus::learn(const std::unordered_set<std::uint64_t>& pairs, const std::vector<Constraint>& schedule) {

@@ -15,55 +15,51 @@
 namespace weft::sched {
 
 // Site names an operation the same way in every execution: its call site
-// and its object. A site with `file` kInitial is the value an object starts
-// with, read before anything wrote it. Threads are left out on purpose: the
-// same code run by many threads is one site, so the space of constraints
-// does not grow with the number of threads.
+// and the kind of object it acts on. A site with `file` kInitial is the
+// value objects of that kind start with, read before anything wrote them.
+// Threads are left out on purpose: the same code run by many threads is one
+// site, so the space of constraints does not grow with the number of
+// threads. Objects are left out too: their names (atomic#3) follow the order
+// of first use, which changes from one schedule to the next.
 struct Site {
   static constexpr std::uint32_t kInitial = UINT32_MAX;
   std::uint32_t file = 0;  // an id per file name pointer, in order of appearance
   std::uint32_t line = 0;
-  ObjectRef object;
+  ObjectKind kind = ObjectKind::None;
 
-  friend bool operator==(const Site& a, const Site& b) noexcept {
-    return a.file == b.file && a.line == b.line && a.object.kind == b.object.kind && a.object.index == b.object.index;
-  }
+  friend bool operator==(const Site&, const Site&) = default;
 };
 
 // SiteTable gives each site a dense id, in order of appearance (so that
-// choices among them are the same in every run), and keeps, per object, the
-// sites seen reading it and writing it.
+// choices among them are the same in every run), and keeps the sites seen
+// reading, and for each of those the sites seen writing an object it read.
 class SiteTable {
  public:
-  // id of the site of an operation at `file`:`line` on `object`.
-  std::uint32_t id(const char* file, std::uint32_t line, ObjectRef object);
-  // initial is the id of `object`'s initial value.
-  std::uint32_t initial(ObjectRef object);
+  // id of the site of an operation at `file`:`line` on an object of `kind`.
+  std::uint32_t id(const char* file, std::uint32_t line, ObjectKind kind);
+  // initial is the id of the initial value of objects of `kind`.
+  std::uint32_t initial(ObjectKind kind);
   const Site& site(std::uint32_t id) const noexcept { return sites_[id]; }
 
-  // saw_read and saw_write note a site's role on its object.
-  void saw_read(std::uint32_t id);
-  void saw_write(std::uint32_t id);
+  // saw notes that the read at site `read` and the write at site `write`
+  // acted on the same object in one execution (`write` may be the initial
+  // value).
+  void saw(std::uint32_t read, std::uint32_t write);
   // reads: every site seen reading, in order of appearance.
   const std::vector<std::uint32_t>& reads() const noexcept { return reads_; }
-  // writes_of: every site seen writing the object of site `id`, its initial
-  // value first.
-  const std::vector<std::uint32_t>& writes_of(std::uint32_t id);
+  // writes_of: the sites seen writing an object that read site `read` read,
+  // the initial value first.
+  const std::vector<std::uint32_t>& writes_of(std::uint32_t read) const { return writes_[read]; }
 
  private:
   struct SiteHash {
     std::size_t operator()(const Site& s) const noexcept;
   };
-  struct Roles {
-    bool read = false;
-    bool written = false;
-  };
   std::unordered_map<const char*, std::uint32_t> files_;
   std::unordered_map<Site, std::uint32_t, SiteHash> ids_;
   std::vector<Site> sites_;
-  std::vector<Roles> roles_;
+  std::vector<std::vector<std::uint32_t>> writes_;  // by site: empty unless it reads
   std::vector<std::uint32_t> reads_;
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> writes_;  // by object
 };
 
 // Constraint: the read at site `read` reads from the write at site `write`

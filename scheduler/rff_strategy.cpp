@@ -1,5 +1,7 @@
 #include "scheduler/rff_strategy.h"
 
+#include <algorithm>
+
 #include "scheduler/conflict.h"
 #include "scheduler/event.h"
 #include "scheduler/execution.h"
@@ -13,13 +15,19 @@ void RffStrategy::begin(std::uint64_t index) {
   if (!corpus_.empty())
     for (const Constraint& c : corpus_.next(sites_, rng_)) schedule_.push_back({c, false});
   pairs_.clear();
-  for (auto& writes : last_write_) writes.clear();
+  for (auto& objects : touches_) objects.clear();
   steers_ = 0;
   running_ = true;
 }
 
 void RffStrategy::end(std::uint64_t) {
   running_ = false;
+  // What a read site could read from: every write site seen on an object it
+  // read, in this execution or an earlier one.
+  for (const auto& objects : touches_)
+    for (const Touches& o : objects)
+      for (const std::uint32_t r : o.reads)
+        for (const std::uint32_t w : o.writes) sites_.saw(r, w);
   std::vector<Constraint> schedule;
   for (const Active& a : schedule_) schedule.push_back(a.constraint);
   corpus_.learn(pairs_, schedule);
@@ -31,10 +39,15 @@ bool RffStrategy::followed(ObjectKind k) const noexcept {
   return is_memory_or_lock(k) && !(k == ObjectKind::Var && x_.config().race_detection);
 }
 
-std::uint32_t& RffStrategy::last_write(ObjectRef o) {
-  auto& writes = last_write_[static_cast<unsigned>(o.kind) & 15];
-  if (o.index >= writes.size()) writes.resize(o.index + 1, kNone);
-  return writes[o.index];
+RffStrategy::Touches& RffStrategy::touches(ObjectRef o) {
+  auto& objects = touches_[static_cast<unsigned>(o.kind) & 15];
+  if (o.index >= objects.size()) objects.resize(o.index + 1);
+  return objects[o.index];
+}
+
+std::uint32_t RffStrategy::last_write(ObjectRef o) {
+  const std::uint32_t last = touches(o).last;
+  return last == kNone ? sites_.initial(o.kind) : last;
 }
 
 int RffStrategy::score(ThreadId t) {
@@ -45,13 +58,12 @@ int RffStrategy::score(ThreadId t) {
   const bool writes = writes_value(op, o.kind);
   if (!reads && !writes) return 0;
   const Location where = x_.pending_where(t);
-  const std::uint32_t site = sites_.id(where.file, where.line, o);
-  const std::uint32_t last = last_write(o);
-  const std::uint32_t latest = last == kNone ? sites_.initial(o) : last;
+  const std::uint32_t site = sites_.id(where.file, where.line, o.kind);
+  const std::uint32_t latest = last_write(o);
   int s = 0;
   for (const Active& a : schedule_) {
     const Constraint& c = a.constraint;
-    if (a.met || !same_object(sites_.site(c.read).object, o)) continue;
+    if (a.met || sites_.site(c.read).kind != o.kind) continue;
     if (reads && site == c.read) {
       if (c.positive) {
         s += latest == c.write ? 1 : -1;
@@ -98,18 +110,20 @@ void RffStrategy::on_event(Execution&, const Event& e) {
   const bool reads = reads_value(e.op, o.kind) && !(e.failed() && is_lock(o.kind));
   const bool writes = writes_value(e.op, o.kind);
   if (!reads && !writes) return;
-  const std::uint32_t site = sites_.id(e.where.file, e.where.line, o);
-  std::uint32_t& last = last_write(o);
+  const std::uint32_t site = sites_.id(e.where.file, e.where.line, o.kind);
+  Touches& touched = touches(o);
   if (reads) {
-    const std::uint32_t from = last == kNone ? sites_.initial(o) : last;
+    const std::uint32_t from = last_write(o);
     pairs_.insert(pair_key(from, site));
-    sites_.saw_read(site);
+    if (std::find(touched.reads.begin(), touched.reads.end(), site) == touched.reads.end())
+      touched.reads.push_back(site);
     for (Active& a : schedule_)
       if (!a.met && a.constraint.positive && a.constraint.read == site && a.constraint.write == from) a.met = true;
   }
   if (writes) {
-    last = site;
-    sites_.saw_write(site);
+    touched.last = site;
+    if (std::find(touched.writes.begin(), touched.writes.end(), site) == touched.writes.end())
+      touched.writes.push_back(site);
   }
 }
 

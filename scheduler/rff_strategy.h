@@ -58,6 +58,7 @@ class RffStrategy final : public Strategy, private Observer {
   std::size_t corpus_size() const noexcept { return corpus_.size(); }
 
  private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
   struct Active {
     Constraint constraint;
     bool met = false;
@@ -67,8 +68,16 @@ class RffStrategy final : public Strategy, private Observer {
   bool wants_events() const override { return running_; }
   void on_event(Execution& execution, const Event& event) override;
 
+  // Touches: the sites that read and wrote one object in this execution.
+  struct Touches {
+    std::vector<std::uint32_t> reads;
+    std::vector<std::uint32_t> writes;
+    std::uint32_t last = kNone;  // the site of the last write, kNone: the initial value
+  };
+
   bool followed(ObjectKind k) const noexcept;
-  std::uint32_t& last_write(ObjectRef o);
+  Touches& touches(ObjectRef o);
+  std::uint32_t last_write(ObjectRef o);
   int score(ThreadId t);
 
   const Execution& x_;
@@ -81,9 +90,8 @@ class RffStrategy final : public Strategy, private Observer {
   bool running_ = false;
   std::vector<Active> schedule_;
   std::unordered_set<std::uint64_t> pairs_;
-  std::vector<std::uint32_t> last_write_[16];  // by object kind and index: a site id, or kNone
+  std::vector<Touches> touches_[16];  // by object kind and index
   std::uint64_t steers_ = 0;
-  static constexpr std::uint32_t kNone = UINT32_MAX;
 };
 
 }  // namespace weft::sched
