@@ -3,6 +3,8 @@
 #include "weft/explore.h"
 
 #include <algorithm>
+#include <chrono>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -19,6 +21,7 @@
 #include "foreign_use.h"
 #include "interposition_hook.h"
 #include "make_strategy.h"
+#include "progress_line.h"
 #include "scheduler/execution.h"
 #include "scheduler/random_strategy.h"
 #include "scheduler/replay_strategy.h"
@@ -239,14 +242,18 @@ Report explore(const std::function<void()>& body, const Options& options) {
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   bool controlled = false;
+  detail::ProgressLine progress(detail::progress_shown(options.progress()), std::cerr,
+                                [] { return std::chrono::steady_clock::now(); });
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
     execution.run(*strategy, config, i, body_of(body));
     report.executions = i + 1;
     if (execution.failure()) {
+      progress.finish();
       report.failure = failure_of(execution, config, i, body, options);
       return report;
     }
     count_outcome(execution, report);
+    progress.update(report.executions, 0, report.discarded);
     controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
   }
   if (report.discarded == report.executions && report.executions > 0) {

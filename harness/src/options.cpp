@@ -73,6 +73,14 @@ Options Options::from_environment() const {
   if (const char* v = std::getenv("WEFT_MAX_STEPS"); v && *v) o.max_steps(env_unsigned("WEFT_MAX_STEPS", v));
   if (const char* v = std::getenv("WEFT_TRACE_STEPS"); v && *v)
     o.trace_steps(static_cast<std::size_t>(env_unsigned("WEFT_TRACE_STEPS", v)));
+  if (const char* v = std::getenv("WEFT_PROGRESS"); v && *v) {
+    const std::string_view p = v;
+    if (p == "1" || p == "on") o.progress(Progress::On);
+    else if (p == "0" || p == "off") o.progress(Progress::Off);
+    else if (p == "auto") o.progress(Progress::Auto);
+    else
+      throw std::invalid_argument(std::string("WEFT_PROGRESS=\"") + v + "\": use 1 (on), 0 (off) or auto");
+  }
   if (const char* v = std::getenv("WEFT_STRATEGY"); v && *v) {
     try {
       o.strategy(Strategy::parse(v));

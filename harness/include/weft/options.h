@@ -61,6 +61,13 @@ class Strategy {
   unsigned depth_;
 };
 
+// Progress says when an exploration shows a live progress line on standard
+// error (executions, executions per second, failures). Auto: when it runs
+// longer than about a second, standard error is a terminal, and the test is
+// not run by CTest. On: whenever it runs longer than about a second. Off:
+// never.
+enum class Progress : std::uint8_t { Auto, On, Off };
+
 // Options configures weft::explore. Setters chain; each getter has the
 // setter's name. The defaults suit a unit test that should finish in well
 // under a second.
@@ -140,8 +147,14 @@ class Options {
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
   std::size_t trace_steps() const noexcept { return trace_steps_; }
 
+  // progress: when to show a live progress line (default Auto; see
+  // Progress).
+  Options& progress(Progress p) noexcept { progress_ = p; return *this; }
+  Progress progress() const noexcept { return progress_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
-  // WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS where set. A value it
+  // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS and WEFT_PROGRESS (1: On,
+  // 0: Off, auto) where set. A value it
   // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
   // std::invalid_argument naming the variable.
   Options from_environment() const;
@@ -163,6 +176,7 @@ class Options {
   bool queue_put_failures_ = false;
   std::uint32_t max_faults_ = 1;
   std::size_t trace_steps_ = 50;
+  Progress progress_ = Progress::Auto;
 };
 
 }  // namespace weft
