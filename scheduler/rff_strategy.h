@@ -5,7 +5,7 @@
 // Two schedules in which every read reads from the same write behave alike,
 // so RFF searches over reads-from relations instead of interleavings. An
 // abstract schedule is a few constraints "the read at site r reads from the
-// write at site w" (or does not); a site is a call site and an object
+// write at site w" (or does not); a site is a call site and an object kind
 // (rff_corpus.h), so the same code run by many threads is one site. Each
 // execution runs a mutation of an abstract schedule from the corpus (insert,
 // delete, negate or swap a constraint); if it shows a reads-from pair no
