@@ -152,11 +152,19 @@ class Options {
   Options& progress(Progress p) noexcept { progress_ = p; return *this; }
   Progress progress() const noexcept { return progress_; }
 
+  // record_every_execution: record each execution's events as it runs
+  // (default off). Off, an exploration records only schedules, and runs a
+  // failing execution again along its schedule to record its trace: the
+  // same report, far cheaper. On is for a body that depends on something
+  // weft does not control, whose report then says it has no trace.
+  Options& record_every_execution(bool on) noexcept { record_every_execution_ = on; return *this; }
+  bool record_every_execution() const noexcept { return record_every_execution_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS and WEFT_PROGRESS (1: On,
-  // 0: Off, auto) where set. A value it
-  // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
-  // std::invalid_argument naming the variable.
+  // 0: Off, auto) where set. A value it cannot parse, and WEFT_ITERATIONS=0
+  // (which would test nothing), throw std::invalid_argument naming the
+  // variable.
   Options from_environment() const;
 
   // kMaxStackSize is the largest stack_size explore and replay accept (1 GiB).
@@ -177,6 +185,7 @@ class Options {
   std::uint32_t max_faults_ = 1;
   std::size_t trace_steps_ = 50;
   Progress progress_ = Progress::Auto;
+  bool record_every_execution_ = false;
 };
 
 }  // namespace weft
