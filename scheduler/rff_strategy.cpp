@@ -103,7 +103,7 @@ ThreadId RffStrategy::pick_thread(const Decision& d) {
 
 std::uint32_t RffStrategy::pick_value(std::uint32_t bound, std::uint64_t) { return rng_.below(bound); }
 
-void RffStrategy::on_event(Execution&, const Event& e) {
+void RffStrategy::saw(const Event& e) {
   const ObjectRef o = e.object;
   if (!running_ || !followed(o.kind)) return;
   // A try_lock that failed read nothing an unlock wrote.

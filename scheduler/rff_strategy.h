@@ -41,18 +41,20 @@ namespace weft::sched {
 
 class Execution;
 
-class RffStrategy final : public Strategy, private Observer {
+class RffStrategy final : public Strategy {
  public:
   static constexpr std::uint64_t kMaxSteers = 4096;
 
-  RffStrategy(const Execution& execution, std::uint64_t seed) noexcept : x_(execution), seed_(seed) {}
+  RffStrategy(const Execution& execution, std::uint64_t seed) noexcept : x_(execution), seed_(seed), events_(*this) {}
+  RffStrategy(const RffStrategy&) = delete;
+  RffStrategy& operator=(const RffStrategy&) = delete;
 
   void begin(std::uint64_t index) override;
   ThreadId pick_thread(const Decision& decision) override;
   std::uint32_t pick_value(std::uint32_t bound, std::uint64_t step) override;
   void on_spawn(ThreadId id) override { priorities_.fresh(id, rng_); }
   void end(std::uint64_t steps) override;
-  Observer* observer() noexcept override { return this; }
+  Observer* observer() noexcept override { return &events_; }
 
   // corpus_size: abstract schedules kept so far (for tests).
   std::size_t corpus_size() const noexcept { return corpus_.size(); }
@@ -63,10 +65,21 @@ class RffStrategy final : public Strategy, private Observer {
     Constraint constraint;
     bool met = false;
   };
-  // Observer: the events of this strategy's own executions.
-  void begin(Execution& execution) override { (void)execution; }
-  bool wants_events() const override { return running_; }
-  void on_event(Execution& execution, const Event& event) override;
+  // Events is the observer that shows the strategy the events of its own
+  // executions (a member rather than a base: Observer's begin and end
+  // would overload Strategy's).
+  class Events final : public Observer {
+   public:
+    explicit Events(RffStrategy& owner) noexcept : owner_(owner) {}
+    bool wants_events() const override { return owner_.running_; }
+    void on_event(Execution&, const Event& event) override { owner_.saw(event); }
+
+   private:
+    RffStrategy& owner_;
+  };
+
+  // saw learns from one event of this strategy's execution.
+  void saw(const Event& event);
 
   // Touches: the sites that read and wrote one object in this execution.
   struct Touches {
@@ -92,6 +105,7 @@ class RffStrategy final : public Strategy, private Observer {
   std::unordered_set<std::uint64_t> pairs_;
   std::vector<Touches> touches_[16];  // by object kind and index
   std::uint64_t steers_ = 0;
+  Events events_;
 };
 
 }  // namespace weft::sched
