@@ -1,6 +1,6 @@
 #pragma once
 // What a pending operation does to its object, for the strategies that look
-// ahead (POS, RFF, SURW, PCT's shared objects): whether two operations
+// ahead (POS, RFF, SURW's shared sites): whether two operations
 // conflict, and which operations read a value another one wrote.
 
 #include "scheduler/event.h"

@@ -2,13 +2,10 @@
 
 #include <algorithm>
 
-#include "scheduler/execution.h"
-
 namespace weft::sched {
 
 void PctStrategy::begin(std::uint64_t index) {
   rng_.reseed(splitmix64(seed_ ^ 0x5043540000000000ull) ^ splitmix64(index + 1));
-  shared_.begin();
   priority_.clear();
   last_yield_.clear();
   changes_.clear();
@@ -16,7 +13,6 @@ void PctStrategy::begin(std::uint64_t index) {
   for (unsigned i = 1; i < depth_; ++i) changes_.push_back({1 + rng_.below(k), static_cast<std::int64_t>(i)});
   std::stable_sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) { return a.step < b.step; });
   next_change_ = 0;
-  shared_steps_ = 0;
   lowest_ = 0;
   last_ = kNoThread;
   streak_ = 0;
@@ -45,12 +41,9 @@ ThreadId PctStrategy::pick_thread(const Decision& d) {
     last = d.step;
   }
   ThreadId pick = highest(d);
-  if (shared_.note(pick, x_.pending_object(pick), x_.pending_where(pick))) {
-    ++shared_steps_;
-    while (next_change_ < changes_.size() && changes_[next_change_].step <= shared_steps_) {
-      priority_[pick] = changes_[next_change_++].label;
-      pick = highest(d);
-    }
+  while (next_change_ < changes_.size() && changes_[next_change_].step <= d.step) {
+    priority_[pick] = changes_[next_change_++].label;
+    pick = highest(d);
   }
   streak_ = pick == last_ ? streak_ + 1 : 0;
   if (streak_ >= kSpinBound) {
@@ -64,6 +57,6 @@ ThreadId PctStrategy::pick_thread(const Decision& d) {
 
 std::uint32_t PctStrategy::pick_value(std::uint32_t bound, std::uint64_t) { return rng_.below(bound); }
 
-void PctStrategy::end(std::uint64_t) { length_estimate_ = std::max(length_estimate_, shared_steps_); }
+void PctStrategy::end(std::uint64_t steps) { length_estimate_ = std::max(length_estimate_, steps); }
 
 }  // namespace weft::sched

@@ -8,12 +8,8 @@
 //
 // As in the paper, change point i (numbered in the order drawn, not in step
 // order) gives the running thread priority i, below every initial priority
-// (those are >= depth). Change points fall only on operations on shared
-// state, objects that more than one thread has been seen operating on
-// (SharedSites): a preemption before an operation on an object no other
-// thread touches changes nothing another thread can see, and with many
-// threads such operations are most of the steps. k counts those operations:
-// the most that one execution seen so far made.
+// (those are >= depth). The step count k is learned: the longest execution
+// seen so far.
 //
 // Two departures from the paper keep PCT from hanging on real code: a
 // thread that yields again within kYieldWindow steps of its last yield is
@@ -27,21 +23,16 @@
 #include <vector>
 
 #include "scheduler/rng.h"
-#include "scheduler/shared_sites.h"
 #include "scheduler/strategy.h"
 
 namespace weft::sched {
-
-class Execution;
 
 class PctStrategy final : public Strategy {
  public:
   static constexpr std::uint64_t kSpinBound = 1000;
   static constexpr std::uint64_t kYieldWindow = 8;
 
-  // The execution tells which object each thread's next operation is on.
-  PctStrategy(const Execution& execution, std::uint64_t seed, unsigned depth) noexcept
-      : x_(execution), seed_(seed), depth_(depth ? depth : 1) {}
+  PctStrategy(std::uint64_t seed, unsigned depth) noexcept : seed_(seed), depth_(depth ? depth : 1) {}
 
   void begin(std::uint64_t index) override;
   ThreadId pick_thread(const Decision& decision) override;
@@ -53,7 +44,6 @@ class PctStrategy final : public Strategy {
   ThreadId highest(const Decision& d) const noexcept;
   void demote(ThreadId t) { priority_[t] = --lowest_; }
 
-  const Execution& x_;
   std::uint64_t seed_;
   unsigned depth_;
   Rng rng_;
@@ -66,9 +56,7 @@ class PctStrategy final : public Strategy {
   std::vector<Change> changes_;           // ascending by step
   std::size_t next_change_ = 0;
   std::int64_t lowest_ = 0;               // last priority handed to a yielding or spinning thread
-  std::uint64_t length_estimate_ = 1;     // k: the most shared operations of an execution seen so far
-  std::uint64_t shared_steps_ = 0;        // shared operations picked in this execution
-  SharedSites shared_;                    // learnt across executions
+  std::uint64_t length_estimate_ = 1;     // k: the longest execution seen so far
   ThreadId last_ = kNoThread;
   std::uint64_t streak_ = 0;
 };

@@ -2,8 +2,7 @@
 // SharedSites: which operations act on state more than one thread uses, as
 // strategies learn it from the operations they let run. Operations on
 // objects no other thread touches commute with everything the others do;
-// PCT places its change points, and SURW its weights, on the shared ones
-// only.
+// SURW places its weights on the shared ones only.
 //
 // Objects are named per execution by kind and in the order of their first
 // use, so a name is no identity across executions: the counter thread 3

@@ -15,7 +15,7 @@ namespace {
 std::unique_ptr<sched::Strategy> make(Strategy s, std::uint64_t seed, const sched::Execution& x) {
   switch (s.kind()) {
     case Strategy::Kind::Random: return std::make_unique<sched::RandomStrategy>(seed);
-    case Strategy::Kind::Pct: return std::make_unique<sched::PctStrategy>(x, seed, s.depth());
+    case Strategy::Kind::Pct: return std::make_unique<sched::PctStrategy>(seed, s.depth());
     // The randomized strategies of issue 12.
     case Strategy::Kind::Pos: return std::make_unique<sched::PosStrategy>(x, seed);
     case Strategy::Kind::Surw: return std::make_unique<sched::SurwStrategy>(x, seed);
