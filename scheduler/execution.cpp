@@ -127,6 +127,8 @@ OpKind Execution::pending_op(ThreadId t) const noexcept { return threads_[t]->op
 
 ObjectRef Execution::pending_object(ThreadId t) const noexcept { return threads_[t]->object; }
 
+Location Execution::pending_where(ThreadId t) const noexcept { return threads_[t]->where; }
+
 Execution::ThreadRecord& Execution::make_thread() {
   if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<ThreadRecord>());
   ThreadRecord& t = *threads_[thread_count_];

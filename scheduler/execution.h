@@ -200,6 +200,9 @@ class Execution {
   // strategy that looks ahead, while the execution decides.
   OpKind pending_op(ThreadId t) const noexcept;
   ObjectRef pending_object(ThreadId t) const noexcept;
+  // pending_where is the call site of that operation (reads-from fuzzing
+  // tells operations apart by it).
+  Location pending_where(ThreadId t) const noexcept;
 
   // step is the scheduling point before an operation. With a blocker the
   // caller is runnable only while it is ready, or, with a deadline, when

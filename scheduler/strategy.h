@@ -14,6 +14,8 @@
 
 namespace weft::sched {
 
+class Observer;
+
 // Decision is what a strategy sees at a scheduling point.
 struct Decision {
   // runnable: never empty, in no particular order (but the same in every
@@ -26,6 +28,10 @@ struct Decision {
   // set, when not null, holds exactly the threads of `runnable`, for O(1)
   // membership tests.
   const RunnableSet* set = nullptr;
+
+  // may_pick says whether a strategy that lets a yielding thread go last may
+  // pick runnable thread `t`: not the one that yields while another can run.
+  bool may_pick(ThreadId t) const noexcept { return !(yielding && t == current && runnable.size() > 1); }
 
   // can_run says whether `t` is among `runnable`.
   bool can_run(ThreadId t) const noexcept {
@@ -66,6 +72,13 @@ class Strategy {
   virtual void on_spawn(ThreadId id) { (void)id; }
   // end tells the strategy the execution ended after `steps` decisions.
   virtual void end(std::uint64_t steps) { (void)steps; }
+  // observer, when not null, is an Observer the caller registers on the
+  // execution before the first run: a strategy that learns from what its
+  // executions did (which write each read read from) sees their events
+  // through it. It must ignore executions the strategy did not begin (a
+  // replay of a failing schedule runs under another strategy), and want
+  // events only in its own, since wanting them makes an execution record.
+  virtual Observer* observer() noexcept { return nullptr; }
 };
 
 }  // namespace weft::sched

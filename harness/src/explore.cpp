@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -24,8 +25,9 @@
 #include "search_driver.h"
 #include "scheduler/dfs_strategy.h"
 #include "scheduler/dpor_strategy.h"
+#include "make_strategy.h"
+#include "progress_line.h"
 #include "scheduler/execution.h"
-#include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
 #include "scheduler/replay_strategy.h"
 #include "scheduler/rng.h"
@@ -44,11 +46,6 @@ sched::ThreadBody body_of(const std::function<void()>& body) {
   b.run = [](void* p) { (*static_cast<const std::function<void()>*>(p))(); };
   b.arg = const_cast<std::function<void()>*>(&body);
   return b;
-}
-
-std::unique_ptr<sched::Strategy> make_strategy(const Options& o) {
-  if (o.strategy().kind() == Strategy::Kind::Random) return std::make_unique<sched::RandomStrategy>(o.seed());
-  return std::make_unique<sched::PctStrategy>(o.seed(), o.strategy().depth());
 }
 
 // make_search is the exhaustive search the options ask for, or null.
@@ -302,7 +299,9 @@ Report explore(const std::function<void()>& body, const Options& options) {
   ExecutionLease lease(options.stack_size());
   sched::Execution& execution = lease.execution();
   const std::unique_ptr<sched::Search> search = make_search(options, execution);
-  const std::unique_ptr<sched::Strategy> sampler = search ? nullptr : make_strategy(options);
+  const std::unique_ptr<sched::Strategy> sampler = search ? nullptr : detail::make_strategy(options, execution);
+  if (sampler)
+    if (sched::Observer* o = sampler->observer()) execution.observe(o);
   // The partial-order reduction learns what each operation touched from
   // the events the execution records as it goes.
   if (auto* dpor = dynamic_cast<sched::DporStrategy*>(search.get())) {
@@ -317,6 +316,8 @@ Report explore(const std::function<void()>& body, const Options& options) {
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
   bool controlled = false;
+  detail::ProgressLine progress(detail::progress_shown(options.progress()), std::cerr,
+                                [] { return std::chrono::steady_clock::now(); });
   if (search) {
     detail::SearchDriver driver(*search, options, report);
     if (std::optional<Failure> f = driver.start()) return failed_before_running(std::move(*f));
@@ -324,6 +325,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
       execution.run(*search, config, driver.index(), body_of(body));
       const bool counted = driver.counted();
       if (execution.failure()) {
+        progress.finish();
         if (!counted) ++report.executions;
         report.failure = failed_execution(execution, config, report.executions - 1, body, options, report);
         driver.finish(true);
@@ -331,6 +333,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
       }
       if (!counted) continue;
       count_outcome(execution, report);
+      progress.update(report.executions, 0, report.discarded);
       controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
     driver.finish(false);
@@ -345,10 +348,12 @@ Report explore(const std::function<void()>& body, const Options& options) {
       execution.run(*sampler, config, i, body_of(body));
       ++report.executions;
       if (execution.failure()) {
+        progress.finish();
         report.failure = failed_execution(execution, config, i, body, options, report);
         return report;
       }
       count_outcome(execution, report);
+      progress.update(report.executions, 0, report.discarded);
       controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
   }

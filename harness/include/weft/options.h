@@ -11,18 +11,28 @@
 
 namespace weft {
 
-// Strategy names a way of choosing interleavings.
+// Strategy names a way of choosing interleavings (docs/strategies.md says
+// when each one wins).
 //   random(): a uniform random walk over the runnable threads at every step.
 //   pct(d):   probabilistic concurrency testing (Burckhardt et al., ASPLOS
 //             2010): finds any bug of depth <= d with a known probability.
 //   dpor():   exhaustive search with optimal dynamic partial-order reduction
 //             (docs/exhaustive-search.md): every execution up to equivalence, once.
+//   pos():    partial order sampling (Yuan et al., CAV 2018).
+//   surw():   selectively uniform random walk (Zhao et al., ASPLOS 2025).
+//   rff():    reads-from fuzzing (Wolff et al., ASPLOS 2024).
+//   portfolio(): random, pct(3), pos, surw and rff taking turns.
 class Strategy {
  public:
   enum class Kind : std::uint8_t {
     Random,
     Pct,
     Dpor,
+    // The randomized strategies of issue 12.
+    Pos,
+    Surw,
+    Rff,
+    Portfolio,
   };
 
   static Strategy random() noexcept { return Strategy(Kind::Random, 0); }
@@ -35,8 +45,21 @@ class Strategy {
   // exhaustive: the strategy searches the whole space instead of sampling it.
   bool exhaustive() const noexcept { return kind_ == Kind::Dpor; }
 
-  // parse accepts "random", "pct" (depth 3), "pct:N" and "dpor"; it throws
-  // std::invalid_argument with the accepted forms on anything else.
+  // pos: every thread's next operation has a random priority, the highest
+  // runs, and only operations that conflict with it get new ones.
+  static Strategy pos() noexcept { return Strategy(Kind::Pos, 0); }
+  // surw: threads drawn with weights that make the interleavings of the
+  // operations on shared objects uniform.
+  static Strategy surw() noexcept { return Strategy(Kind::Surw, 0); }
+  // rff: reads-from fuzzing, a corpus of reads-from constraints mutated
+  // towards pairs no execution showed yet.
+  static Strategy rff() noexcept { return Strategy(Kind::Rff, 0); }
+  // portfolio: random, pct(3), pos, surw and rff, one execution each in turn.
+  static Strategy portfolio() noexcept { return Strategy(Kind::Portfolio, 0); }
+
+  // parse accepts "random", "pct" (depth 3), "pct:N", "dpor", "pos", "surw",
+  // "rff" and "portfolio"; it throws std::invalid_argument with the accepted forms
+  // on anything else.
   static Strategy parse(std::string_view text);
 
   Kind kind() const noexcept { return kind_; }
@@ -50,6 +73,13 @@ class Strategy {
   Kind kind_;
   unsigned depth_;
 };
+
+// Progress says when an exploration shows a live progress line on standard
+// error (executions, executions per second, failures). Auto: when it runs
+// longer than about a second, standard error is a terminal, and the test is
+// not run by CTest. On: whenever it runs longer than about a second. Off:
+// never.
+enum class Progress : std::uint8_t { Auto, On, Off };
 
 // Options configures weft::explore. Setters chain; each getter has the
 // setter's name. The defaults suit a unit test that should finish in well
@@ -203,6 +233,10 @@ class Options {
   // come out everywhere.
   Options& shrink_milliseconds(std::uint64_t ms) noexcept { shrink_milliseconds_ = ms; return *this; }
   std::uint64_t shrink_milliseconds() const noexcept { return shrink_milliseconds_; }
+  // progress: when to show a live progress line (default Auto; see
+  // Progress).
+  Options& progress(Progress p) noexcept { progress_ = p; return *this; }
+  Progress progress() const noexcept { return progress_; }
 
   // record_every_execution: record each execution's events as it runs
   // (default off). Off, an exploration records only schedules, and runs a
@@ -214,7 +248,7 @@ class Options {
 
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_SHRINK (0 or 1),
-  // WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
+  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
   // the shard variables (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else
   // GoogleTest's GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's
   // TEST_SHARD_INDEX and TEST_TOTAL_SHARDS) where set. A value it cannot
@@ -250,6 +284,7 @@ class Options {
   bool shrink_ = true;
   std::uint64_t shrink_executions_ = 200;
   std::uint64_t shrink_milliseconds_ = 10000;
+  Progress progress_ = Progress::Auto;
   bool record_every_execution_ = false;
 };
 
