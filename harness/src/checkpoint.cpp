@@ -20,12 +20,12 @@ std::uint64_t fnv1a(const std::string& text) {
 }
 
 // A section's body: five lines (settings, counts, state), then its checksum.
-std::string body_of(const Progress& p) {
+std::string body_of(const SearchProgress& p) {
   return p.settings + "\n" + std::to_string(p.executions) + " " + std::to_string(p.redundant) + " " +
          std::to_string(p.discarded) + " " + std::to_string(p.stopped) + "\n" + p.state + "\n";
 }
 
-bool read_counts(const std::string& line, Progress& p) {
+bool read_counts(const std::string& line, SearchProgress& p) {
   std::istringstream in(line);
   if (!(in >> p.executions >> p.redundant >> p.discarded >> p.stopped)) return false;
   std::string rest;
@@ -34,7 +34,7 @@ bool read_counts(const std::string& line, Progress& p) {
 
 // read_all parses the whole file into sections by key; false with an error
 // when it is not a checkpoint weft wrote.
-bool read_all(const std::string& file, std::map<std::string, Progress>& out, bool& exists, std::string& error) {
+bool read_all(const std::string& file, std::map<std::string, SearchProgress>& out, bool& exists, std::string& error) {
   std::ifstream in(file, std::ios::binary);
   exists = static_cast<bool>(in);
   if (!exists) return true;
@@ -51,7 +51,7 @@ bool read_all(const std::string& file, std::map<std::string, Progress>& out, boo
       return false;
     }
     const std::string key = line.substr(4);
-    Progress p;
+    SearchProgress p;
     std::string counts, sum;
     if (!std::getline(in, p.settings) || !std::getline(in, counts) || !std::getline(in, p.state) ||
         !std::getline(in, sum)) {
@@ -71,7 +71,7 @@ bool read_all(const std::string& file, std::map<std::string, Progress>& out, boo
   return true;
 }
 
-bool write_all(const std::string& file, const std::map<std::string, Progress>& sections, std::string& error) {
+bool write_all(const std::string& file, const std::map<std::string, SearchProgress>& sections, std::string& error) {
   const std::string temporary = file + ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
@@ -97,8 +97,8 @@ bool write_all(const std::string& file, const std::map<std::string, Progress>& s
 }
 }  // namespace
 
-std::optional<Progress> Checkpoint::load(std::string& error) const {
-  std::map<std::string, Progress> sections;
+std::optional<SearchProgress> Checkpoint::load(std::string& error) const {
+  std::map<std::string, SearchProgress> sections;
   bool exists = false;
   if (!read_all(file_, sections, exists, error)) {
     error = "the checkpoint file " + file_ + " (Options::checkpoint, WEFT_CHECKPOINT) is not one weft can resume from: " +
@@ -110,8 +110,8 @@ std::optional<Progress> Checkpoint::load(std::string& error) const {
   return it->second;
 }
 
-bool Checkpoint::save(const Progress& progress, std::string& error) const {
-  std::map<std::string, Progress> sections;
+bool Checkpoint::save(const SearchProgress& progress, std::string& error) const {
+  std::map<std::string, SearchProgress> sections;
   bool exists = false;
   std::string ignored;
   if (!read_all(file_, sections, exists, ignored)) sections.clear();
@@ -120,7 +120,7 @@ bool Checkpoint::save(const Progress& progress, std::string& error) const {
 }
 
 void Checkpoint::forget() const {
-  std::map<std::string, Progress> sections;
+  std::map<std::string, SearchProgress> sections;
   bool exists = false;
   std::string error;
   if (!read_all(file_, sections, exists, error) || !exists) return;

@@ -14,8 +14,8 @@
 
 namespace weft::detail {
 
-// Progress is what a checkpoint holds for one exploration.
-struct Progress {
+// SearchProgress is what a checkpoint holds for one exploration.
+struct SearchProgress {
   std::string settings;          // what changes the space: a mismatch means another exploration
   std::string state;             // Search::save's text
   std::uint64_t executions = 0;  // counted so far
@@ -31,10 +31,10 @@ class Checkpoint {
   // load returns this key's progress, or nothing when the file or the key
   // is not there. A file it cannot read as a checkpoint gives an error (and
   // nothing), which names the file and what is wrong.
-  std::optional<Progress> load(std::string& error) const;
+  std::optional<SearchProgress> load(std::string& error) const;
   // save replaces this key's progress; false (with an error) if the file
   // cannot be written.
-  bool save(const Progress& progress, std::string& error) const;
+  bool save(const SearchProgress& progress, std::string& error) const;
   // forget removes this key's section (the exploration ended: done, or
   // failed), and the file when nothing else is in it.
   void forget() const;

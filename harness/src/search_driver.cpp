@@ -53,7 +53,7 @@ std::string SearchDriver::settings() const {
 std::optional<Failure> SearchDriver::start() {
   if (!checkpoint_) return std::nullopt;
   std::string error;
-  const std::optional<Progress> saved = checkpoint_->load(error);
+  const std::optional<SearchProgress> saved = checkpoint_->load(error);
   Failure f;
   f.kind = FailureKind::Misuse;
   if (!error.empty()) {
@@ -113,7 +113,7 @@ bool SearchDriver::counted() {
 }
 
 void SearchDriver::save() {
-  Progress p;
+  SearchProgress p;
   p.settings = settings();
   search_.save(p.state);
   p.executions = report_.executions;
