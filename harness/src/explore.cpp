@@ -15,6 +15,7 @@
 #include "checkers/checks.h"
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
+#include "checkers/tsan_report.h"
 #include "crash_handler.h"
 #include "divergence.h"
 #include "execution_lease.h"
@@ -167,6 +168,7 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::Checks& 
 // weft's fibers' happens-before and report into weft.
 void watch_with_tsan(sched::Execution& execution, checkers::TsanBridge& bridge) {
   if (!checkers::TsanBridge::active()) return;
+  checkers::tsan_report::start_symbolizer();
   execution.observe(&bridge);
   execution.tap(&bridge);
 }
