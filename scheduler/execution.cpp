@@ -129,6 +129,15 @@ ObjectRef Execution::pending_object(ThreadId t) const noexcept { return threads_
 
 Location Execution::pending_where(ThreadId t) const noexcept { return threads_[t]->where; }
 
+void Execution::blocked_threads(ThreadId running, std::vector<ThreadId>& out) const {
+  out.clear();
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const ThreadRecord& t = *threads_[i];
+    if (i != running && !t.ended && !t.killed && t.blocker && !t.blocker->ready(t.blocker->state, t.id))
+      out.push_back(t.id);
+  }
+}
+
 Execution::ThreadRecord& Execution::make_thread() {
   if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<ThreadRecord>());
   ThreadRecord& t = *threads_[thread_count_];

@@ -125,6 +125,10 @@ class Execution {
   void observe(Observer* observer) { observers_.push_back(observer); }
   // tap adds a tap for every later execution; it must outlive them.
   void tap(Tap* tap) { taps_.push_back(tap); }
+  // untap removes a tap added by tap(), for a tap wanted in one execution
+  // only (the timeline's recorder): a registered tap makes every execution
+  // record.
+  void untap(Tap* tap) noexcept { std::erase(taps_, tap); }
   // record_events makes every later execution keep its events (a replay,
   // or the re-run that rebuilds a failing execution's trace). Otherwise an
   // execution keeps them only while a tap or an observer that wants them
@@ -203,6 +207,11 @@ class Execution {
   // pending_where is the call site of that operation (reads-from fuzzing
   // tells operations apart by it).
   Location pending_where(ThreadId t) const noexcept;
+  // blocked_threads sets `out` to the threads, other than `running`, that
+  // wait at a scheduling point for a blocker that is not ready (and whose
+  // process is not ending), in thread order: what a timeline shows as
+  // blocked while an event happens.
+  void blocked_threads(ThreadId running, std::vector<ThreadId>& out) const;
 
   // step is the scheduling point before an operation. With a blocker the
   // caller is runnable only while it is ready, or, with a deadline, when

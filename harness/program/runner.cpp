@@ -157,6 +157,7 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
   const Failure& f = *report.failure;
   std::cout << f.to_string();
   if (report.shrinking) std::cout << shrinking_text(*report.shrinking);
+  std::cout << timeline_text(report);
   if (!f.token.empty())
     std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
   if (!replaying) print_notes(report);
@@ -181,6 +182,8 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   Options options;
   try {
     options = test.options.from_environment();
+    if (!options.trace_file().empty() && options.trace_file_key().empty())
+      options.trace_file(options.trace_file(), test.name);
   } catch (const std::invalid_argument& e) {
     std::cerr << who << e.what() << '\n';
     return 2;

@@ -35,6 +35,7 @@
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
 #include "shrink.h"
+#include "timeline.h"
 #include "token_file.h"
 
 namespace weft {
@@ -78,26 +79,77 @@ void count_outcome(const sched::Execution& execution, Report& report) {
   if (execution.outcome() == sched::Outcome::Stopped && execution.cut_short()) ++report.stopped;
 }
 
+// TimelineRun makes the next execution of `execution` (one that records)
+// keep what its timeline needs, when the options ask for one: every event,
+// and the recorder's notes.
+class TimelineRun {
+ public:
+  TimelineRun(sched::Execution& execution, const Options& options)
+      : execution_(execution), options_(options), wanted_(!options.trace_file().empty()) {
+    if (!wanted_) return;
+    execution_.tap(&recorder_);
+    execution_.keep_events(0);
+  }
+  TimelineRun(const TimelineRun&) = delete;
+  TimelineRun& operator=(const TimelineRun&) = delete;
+  ~TimelineRun() { stop(); }
+
+  // write writes the timeline of the execution that ran, if it failed as
+  // `expected` says, and returns what Report::timeline says.
+  std::string write(bool expected) {
+    stop();
+    if (!wanted_) return "";
+    if (!expected)
+      return "not written: running this execution again to record it did not fail the same way";
+    const std::string path = detail::timeline_path(options_.trace_file(), options_.trace_file_key());
+    const std::string error = detail::write_timeline(execution_, recorder_, path);
+    return error.empty() ? path : "not written: " + error;
+  }
+
+ private:
+  void stop() {
+    if (!wanted_ || stopped_) return;
+    stopped_ = true;
+    execution_.untap(&recorder_);
+    execution_.keep_events(options_.trace_steps());
+  }
+
+  sched::Execution& execution_;
+  const Options& options_;
+  const bool wanted_;
+  bool stopped_ = false;
+  detail::TimelineRecorder recorder_;
+};
+
 // failure_of is the report of the failed execution number `index` that
 // just ran. An execution that did not record its events is run again along
 // its schedule, recording them, so that its report (trace, and what the
 // checkers say with them, such as the lock sets of a race) is the one a
 // recording exploration would have given. If the re-run does not fail the
 // same way (the body depends on something weft does not control), the
-// report is built from what the first run knew, without a trace.
+// report is built from what the first run knew, without a trace. With
+// Options::trace_file the re-run is made even after a recording run (its
+// log is bounded, and the timeline needs the recorder's notes), and
+// `timeline` (when not null) gets where the timeline went.
 Failure failure_of(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
-                   const std::function<void()>& body, const Options& options) {
-  if (execution.recording()) return detail::build_failure(execution, index, options.trace_steps());
+                   const std::function<void()>& body, const Options& options, std::string* timeline = nullptr) {
+  const bool recorded = execution.recording();
+  if (recorded && (!timeline || options.trace_file().empty()))
+    return detail::build_failure(execution, index, options.trace_steps());
   const Failure first = detail::build_failure(execution, index, options.trace_steps());
   const sched::FailureRecord found = *execution.failure();
   const sched::Schedule schedule = execution.schedule();
   sched::ReplayStrategy replay(schedule);
+  std::optional<TimelineRun> run_timeline;
+  if (timeline) run_timeline.emplace(execution, options);
   execution.record_events(true);
   execution.run(replay, config, index, body_of(body));
-  execution.record_events(false);
+  execution.record_events(options.record_every_execution());
   const sched::FailureRecord* again = execution.failure();
-  if (again && again->verdict == found.verdict && again->step == found.step && replay.finished())
-    return detail::build_failure(execution, index, options.trace_steps());
+  const bool same = again && again->verdict == found.verdict && again->step == found.step && replay.finished();
+  if (run_timeline) *timeline = run_timeline->write(same);
+  if (same) return detail::build_failure(execution, index, options.trace_steps());
+  if (recorded) return first;
   Failure f = first;
   f.message += "\n(no trace: running this execution again to record it did not fail the same way, so the body "
                "depends on something weft does not control; Options::record_every_execution(true) keeps the trace of "
@@ -146,7 +198,7 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::Checks& 
     count_outcome(execution, report);
     const sched::FailureRecord* found = execution.failure();
     if (found && found->verdict == sched::Verdict::Deadlock) {
-      Failure f = failure_of(execution, config, i, body, options);
+      Failure f = failure_of(execution, config, i, body, options, &report.timeline);
       f.message = (waits_for_locks(*found) ? "confirmed lock-order inversion: "
                                            : "found while confirming a lock-order inversion: ") +
                   f.message;
@@ -253,7 +305,7 @@ Failure failed_execution(sched::Execution& execution, const sched::Config& confi
                          const std::function<void()>& body, const Options& options, Report& report) {
   std::optional<detail::Shrunk> shrunk;
   if (options.shrink()) shrunk = detail::shrink(execution, config, index, body_of(body), shrink_limits(options));
-  Failure failure = failure_of(execution, config, index, body, options);
+  Failure failure = failure_of(execution, config, index, body, options, &report.timeline);
   if (shrunk) {
     report.shrinking = shrunk->summary;
     report.shrinking->cause = detail::cause_text(*shrunk, failure);
@@ -270,7 +322,7 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
   if (!report.ok()) {
     out << *report.failure;
     if (report.shrinking) out << shrinking_text(*report.shrinking);
-    return out;
+    return out << timeline_text(report);
   }
   if (report.exhausted()) {
     out << "weft: all " << grouped(report.executions) << " executions explored, none failed (" << report.space;
@@ -281,6 +333,10 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
   if (!report.not_searched.empty())
     out << ", but not all of " << (report.space.empty() ? "them" : report.space) << ": " << report.not_searched;
   return out << "\n";
+}
+
+std::string timeline_text(const Report& report) {
+  return report.timeline.empty() ? std::string() : "timeline: " + report.timeline + "\n";
 }
 
 std::string shrinking_text(const Shrinking& s) {
@@ -394,12 +450,14 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.record_events(true);
   const Watchers watchers(execution, config, nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
+  TimelineRun timeline(execution, options);
   execution.run(strategy, config, 0, body_of(body));
 
   Report report;
   report.executions = 1;
   const sched::FailureRecord* found = execution.failure();
   const bool same = found && found->verdict == token.verdict && found->step == token.step && strategy.finished();
+  if (found) report.timeline = timeline.write(true);
   if (found) {
     report.failure = detail::build_failure(execution, token.execution, options.trace_steps());
     report.failure->token = token.encode();  // the token's own max_steps, whatever bounded the replay

@@ -120,6 +120,9 @@ void run_test(const std::function<void()>& body, const Options& options, source_
     // One checkpoint file holds the explorations of every test it runs.
     if (test && !effective.checkpoint().empty() && effective.checkpoint_key().empty())
       effective.checkpoint(effective.checkpoint(), std::string(test->test_suite_name()) + "." + test->name());
+    // Each test's timeline is told apart by its name (Options::trace_file).
+    if (test && !effective.trace_file().empty() && effective.trace_file_key().empty())
+      effective.trace_file(effective.trace_file(), std::string(test->test_suite_name()) + "." + test->name());
   } catch (const std::invalid_argument& e) {
     ADD_FAILURE_AT(where.file, static_cast<int>(where.line)) << "weft: " << e.what();
     return;
@@ -151,6 +154,7 @@ void run_test(const std::function<void()>& body, const Options& options, source_
   const std::string filter = info ? std::string(info->test_suite_name()) + "." + info->name() : "*";
   std::string message = report.failure->to_string();
   if (report.shrinking) message += shrinking_text(*report.shrinking);
+  message += timeline_text(report);
   if (!report.failure->token.empty())
     message += "to replay it:\n  " + detail::replay_variable(report.failure->token) + " " + executable_path() +
                " --gtest_filter=" + filter + "\n";

@@ -96,6 +96,7 @@ Options Options::from_environment() const {
       throw std::invalid_argument(std::string("WEFT_STRATEGY: ") + e.what());
     }
   }
+  if (const char* v = std::getenv("WEFT_TRACE_FILE"); v && *v) o.trace_file(v, o.trace_file_key());
   detail::read_search_environment(o);
   return o;
 }

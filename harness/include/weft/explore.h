@@ -40,6 +40,8 @@ struct Report {
   std::uint64_t stopped = 0;       // of those, ended by the program (exit, main returning)
                                    // while other threads still ran: see docs/c-programs.md
   std::optional<Shrinking> shrinking;  // set when explore shrank the failure's schedule
+  std::string timeline;            // with Options::trace_file, for a failure with a token: the file
+                                   // its timeline went to, or "not written: " and why
 
   // Exhaustive search (Strategy::dpor(), Options::preemption_bound):
   std::uint64_t redundant = 0;     // runs, not among `executions`, that repeated executions explored
@@ -59,9 +61,14 @@ struct Report {
   bool exhausted() const noexcept { return searched_all && ok(); }
 };
 
-// operator<< prints the failure's report and, when it was shrunk, what
-// shrinking did (shrinking_text).
+// operator<< prints the failure's report, when it was shrunk what
+// shrinking did (shrinking_text), and where its timeline went
+// (timeline_text).
 std::ostream& operator<<(std::ostream& out, const Report& report);
+
+// timeline_text is the line a report adds when Options::trace_file asked
+// for a timeline: "timeline: <path>" (or why none was written); else "".
+std::string timeline_text(const Report& report);
 
 // shrinking_text is the lines a report adds for a shrunk failure: the
 // preemptions and steps before and after, and the original token.

@@ -246,9 +246,28 @@ class Options {
   Options& record_every_execution(bool on) noexcept { record_every_execution_ = on; return *this; }
   bool record_every_execution() const noexcept { return record_every_execution_; }
 
+  // trace_file: write the failing execution the report shows (the shrunk
+  // one, when shrinking found a simpler schedule) as a timeline in Chrome
+  // trace-event JSON, which the Perfetto UI and chrome://tracing open, to
+  // `path` (WEFT_TRACE_FILE); Report::timeline says where it went. `key`
+  // names the test (the GoogleTest adapter gives "Suite.Test"; empty:
+  // "weft"). So that several failing tests never overwrite each other's
+  // file: "%t" in `path` stands for the key, a path that ends with '/' or
+  // names a directory gets "<key>.json" in it, and a path this process
+  // wrote already gets "-2", "-3", ... before its extension. An empty path
+  // writes nothing (the default). See docs/reading-a-report.md#timeline.
+  Options& trace_file(std::string path, std::string key = {}) {
+    trace_file_ = std::move(path);
+    trace_file_key_ = std::move(key);
+    return *this;
+  }
+  const std::string& trace_file() const noexcept { return trace_file_; }
+  const std::string& trace_file_key() const noexcept { return trace_file_key_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_SHRINK (0 or 1),
-  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
+  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT,
+  // WEFT_TRACE_FILE (the key is kept) and
   // the shard variables (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else
   // GoogleTest's GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's
   // TEST_SHARD_INDEX and TEST_TOTAL_SHARDS) where set. A value it cannot
@@ -286,6 +305,8 @@ class Options {
   std::uint64_t shrink_milliseconds_ = 10000;
   Progress progress_ = Progress::Auto;
   bool record_every_execution_ = false;
+  std::string trace_file_;
+  std::string trace_file_key_;
 };
 
 }  // namespace weft
