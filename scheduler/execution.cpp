@@ -186,6 +186,7 @@ void Execution::thread_main(void* p) {
                        "T" + std::to_string(t.id) + ": destroying its callable threw", t.where);
     }
   }
+  const tsan::Unseen unseen;  // weft-instrument: weft's own work (its vectors may grow) is not the thread's
   if (!x.failure_ && !x.aborting_) x.record(OpKind::End, {ObjectKind::Thread, t.id}, {});
   x.end_thread(t);
 }

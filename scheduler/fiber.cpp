@@ -130,9 +130,9 @@ WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
   void* scheduler_fake_stack = nullptr;
   start_switch(&scheduler_fake_stack, stack_.base + stack_.guard, stack_.usable());
   const int outer_unseen = tsan::unseen_depth;
+  tsan::unseen_depth = unseen_depth_;  // weft-instrument: counted without TSan's runtime too
   if (tsan_fiber_) {
     tsan_back_ = tsan::current_fiber();
-    tsan::unseen_depth = unseen_depth_;
     tsan::switch_to(tsan_fiber_, false);
   }
   self_ = std::move(self_).resume();

@@ -74,6 +74,7 @@ struct Config {
   bool pipe_breaks = false;
   bool queue_put_failures = false;
   std::uint32_t max_faults = 1;  // injected faults per execution, all kinds together
+  bool spurious_failures = false;  // compare_exchange_weak may fail with the values equal
 };
 
 // Token is everything a replay needs: the schedule, the settings that change

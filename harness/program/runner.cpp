@@ -25,8 +25,6 @@
 extern "C" char** environ;
 // The -finstrument-functions hooks of weft::verifier (atomic_functions.cpp).
 extern "C" void __cyg_profile_func_enter(void* function, void* call_site);
-// The ThreadSanitizer instrumentation's entry points (accesses.cpp).
-extern "C" void __tsan_read4(void* address);
 
 namespace weft::program {
 
@@ -45,7 +43,6 @@ namespace {
     reinterpret_cast<void (*)()>(&::__VERIFIER_atomic_begin),
     reinterpret_cast<void (*)()>(&::__cyg_profile_func_enter),
     reinterpret_cast<void (*)()>(&::reach_error),
-    reinterpret_cast<void (*)()>(&::__tsan_read4),
 };
 
 std::optional<FailureKind> kind_named(const std::string& name) {

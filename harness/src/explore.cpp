@@ -188,6 +188,7 @@ sched::Config config_of(const Options& o) {
   c.pipe_breaks = o.pipe_breaks();
   c.queue_put_failures = o.queue_put_failures();
   c.max_faults = o.max_faults();
+  c.spurious_failures = o.spurious_failures();
   return c;
 }
 

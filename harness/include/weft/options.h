@@ -71,6 +71,14 @@ class Options {
   Options& spurious_wakeups(bool on) noexcept { spurious_wakeups_ = on; return *this; }
   bool spurious_wakeups() const noexcept { return spurious_wakeups_; }
 
+  // spurious_failures: let compare_exchange_weak fail although the values
+  // are equal, as an explored choice, as the standard allows (LL/SC
+  // machines do): for weft::atomic and for std::atomic in instrumented code
+  // (default on). A loop around it is unaffected; code that takes one
+  // failure for a change of value is not.
+  Options& spurious_failures(bool on) noexcept { spurious_failures_ = on; return *this; }
+  bool spurious_failures() const noexcept { return spurious_failures_; }
+
   // race_detection: report unordered conflicting accesses to a weft::var
   // as DataRace, even when the execution's outcome looks right (default on).
   Options& race_detection(bool on) noexcept { race_detection_ = on; return *this; }
@@ -131,6 +139,7 @@ class Options {
   std::uint64_t max_steps_ = 100000;
   std::size_t stack_size_ = 256 * 1024;
   bool spurious_wakeups_ = false;
+  bool spurious_failures_ = true;
   bool race_detection_ = true;
   bool lock_order_ = true;
   bool process_crashes_ = false;
