@@ -24,6 +24,34 @@ int main(int argc, char** argv) {
   if (workload == "mutex" || workload == "mutex-checkers-off") {
     bench::timed_explore("bench_profile", &bench::locked_counter<5>,
                          bench::random_options(executions, workload == "mutex"));
+  } else if (workload.rfind("many-readers-", 0) == 0) {
+    const int n = std::atoi(workload.c_str() + 13);
+    bench::timed_explore("bench_profile", [n] { bench::many_readers(n); }, bench::random_options(executions, true));
+  } else if (workload == "replay") {
+    // weft::replay of a short token, `executions` times.
+    const auto body = [] {
+      weft::var<int> x{0};
+      weft::thread a([&] { x.set(x.get() + 1); });
+      weft::thread b([&] { x.set(x.get() + 1); });
+      a.join();
+      b.join();
+      WEFT_ASSERT(x.get() == 2);
+    };
+    const weft::Report found = weft::explore(body, weft::Options{}.race_detection(false).iterations(1000));
+    if (found.ok()) return 1;
+    for (std::uint64_t i = 0; i < executions; ++i)
+      if (weft::replay(found.failure->token, body).ok()) return 1;
+  } else if (workload == "empty-threads") {
+    // Two threads that do nothing: the fixed cost of an execution.
+    bench::timed_explore(
+        "bench_profile",
+        [] {
+          weft::thread a([] {});
+          weft::thread b([] {});
+          a.join();
+          b.join();
+        },
+        bench::random_options(executions, true));
   } else if (workload == "solo-mutex" || workload == "solo-var") {
     // One thread alone: the cost of an operation without any switch.
     const bool locks = workload == "solo-mutex";

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <mutex>
+#include <vector>
 
 #include "result.h"
 
@@ -30,6 +32,28 @@ void locked_counter() {
   a.join();
   b.join();
   WEFT_ASSERT(v.get() == 2 * Rounds);
+}
+
+// many_readers: `n` threads read the same shared value, which the body
+// wrote before starting them (FastTrack's read-shared case: a clock of
+// reads per thread), each writes a slot of its own and adds to a relaxed
+// atomic counter; the body joins them all and checks the slots and the sum.
+inline void many_readers(int n) {
+  weft::var<int> shared{0};
+  shared.set(42);
+  std::vector<std::unique_ptr<weft::var<int>>> slots;
+  for (int i = 0; i < n; ++i) slots.push_back(std::make_unique<weft::var<int>>(0));
+  weft::atomic<int> sum{0};
+  std::vector<weft::thread> threads;
+  threads.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      slots[static_cast<std::size_t>(i)]->set(shared.get() + i);
+      sum.fetch_add(1, std::memory_order_relaxed);
+    });
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < n; ++i) WEFT_ASSERT(slots[static_cast<std::size_t>(i)]->get() == 42 + i);
+  WEFT_ASSERT(sum.load() == n);
 }
 
 // random_options: the random strategy, seed 1, `iterations` executions,

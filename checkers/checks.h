@@ -81,7 +81,7 @@ class Checks final : public sched::Observer {
                   sched::Location where) {
     if (races_) {
       races_->acquire(t, l.clock);
-      if (!shared) races_->acquire(t, l.shared_clock);
+      if (!shared && l.shared_clock.size() != 0) races_->acquire(t, l.shared_clock);
     }
     if (!lock_order_) {
       held_.take(t, lock, shared, where);
@@ -113,10 +113,10 @@ class Checks final : public sched::Observer {
     if (races_) races_->fence(t, order);
   }
   void read(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where) {
-    if (races_) races_->read(x, t, v, var, where, held_);
+    if (races_ && !races_->repeats_read(t, v)) races_->read(x, t, v, var, where, held_);
   }
   void write(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where) {
-    if (races_) races_->write(x, t, v, var, where, held_);
+    if (races_ && !races_->repeats_write(t, v)) races_->write(x, t, v, var, where, held_);
   }
   void message_release(sched::ThreadId t, sched::ObjectRef channel, std::uint64_t number) {
     if (races_) races_->message_release(t, channel, number);

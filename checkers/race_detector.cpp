@@ -43,8 +43,7 @@ void RaceDetector::begin() {
 void RaceDetector::start_thread(ThreadId t) {
   if (t >= threads_.size()) threads_.resize(t + 1);
   ThreadState& s = threads_[t];
-  s.clock.clear();
-  s.clock.set(t, 1);
+  s.clock.start(t);
   s.fenced.clear();
   s.observed.clear();
 }
@@ -53,7 +52,7 @@ void RaceDetector::spawned(ThreadId parent, ThreadId child) {
   start_thread(child);
   ThreadState& p = thread(parent);  // start_thread may have moved it
   threads_[child].clock.join(p.clock);
-  p.clock.tick(parent);
+  p.clock.tick();
 }
 
 void RaceDetector::joined(ThreadId joiner, ThreadId target) {
@@ -87,8 +86,9 @@ void RaceDetector::fence(ThreadId t, std::memory_order order) {
   ThreadState& s = thread(t);
   if (sched::acquires(order)) s.clock.join(s.observed);
   if (sched::releases(order)) {
-    s.fenced.assign(s.clock);
-    s.clock.tick(t);  // what the thread does next is not part of this release
+    s.fenced.clear();
+    s.clock.release_into(s.fenced);
+    s.clock.tick();  // what the thread does next is not part of this release
   }
 }
 
@@ -198,7 +198,7 @@ void RaceDetector::barrier_arrive(ThreadId t, ObjectRef object) {
   b.last[phase] = t;
   ThreadState& s = thread(t);
   s.clock.join(b.phases[phase]);
-  if (phase < b.prefix_phases) b.prefix.join(s.clock);
+  if (phase < b.prefix_phases) s.clock.release_into(b.prefix);
   release(t, b.phases[phase]);
 }
 

@@ -78,8 +78,8 @@ class RaceDetector {
   void acquire(sched::ThreadId t, const VectorClock& from) { thread(t).clock.join(from); }
   void release(sched::ThreadId t, VectorClock& into) {
     ThreadState& s = thread(t);
-    into.join(s.clock);
-    s.clock.tick(t);  // what the thread does next is not part of this release
+    s.clock.release_into(into);
+    s.clock.tick();  // what the thread does next is not part of this release
   }
 
   // atomic adds the edges of an atomic operation with `order` on an atomic
@@ -94,6 +94,17 @@ class RaceDetector {
   // earlier relaxed loads read; acq_rel and seq_cst fences do both.
   void fence(sched::ThreadId t, std::memory_order order);
 
+  // repeats_read and repeats_write: `t` made the same kind of access to the
+  // var since its last release (FastTrack's same-epoch case), so there is
+  // nothing new to check or remember.
+  bool repeats_read(sched::ThreadId t, const VarShadow& v) const noexcept {
+    const Clock now = threads_[t].clock.own();
+    if (!v.reads) return v.read.clock == now && v.read.thread == t;
+    return t < v.reads->size() && (*v.reads)[t].clock == now;
+  }
+  bool repeats_write(sched::ThreadId t, const VarShadow& v) const noexcept {
+    return v.write.clock == threads_[t].clock.own() && v.write.thread == t;
+  }
   // read and write check an access to a var against the accesses before
   // it; the first unordered pair fails the execution with a DataRace.
   void read(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where,
@@ -123,7 +134,7 @@ class RaceDetector {
 
  private:
   struct ThreadState {
-    VectorClock clock;
+    ThreadClock clock;
     VectorClock fenced;    // the clock at its last release fence (empty: none)
     VectorClock observed;  // what its relaxed loads read since, for its next acquire fence
   };

@@ -93,4 +93,40 @@ class VectorClock {
   std::unique_ptr<Clock[]> heap_;  // the entries, once there are more than kInline
 };
 
+// ThreadClock is a thread's own vector clock: its own entry is kept apart
+// from the others', so a thread numbered 4000 that knows of two threads
+// holds two entries, not 4001 (a spawned thread knows of its creator and
+// itself). Entries of others past their size read as 0, as in VectorClock.
+class ThreadClock {
+ public:
+  // start makes this the clock of a new thread `id` that knows nothing else.
+  void start(sched::ThreadId id) noexcept {
+    id_ = id;
+    own_ = 1;
+    others_.clear();
+  }
+  Clock get(sched::ThreadId t) const noexcept { return t == id_ ? own_ : others_.get(t); }
+  Clock own() const noexcept { return own_; }
+  // tick advances the thread's own entry.
+  void tick() noexcept { ++own_; }
+  // join takes in what `other` knows (nothing can know more of this thread
+  // than itself, so `other`'s entry for it changes nothing).
+  void join(const VectorClock& other) { others_.join(other); }
+  void join(const ThreadClock& other) {
+    others_.join(other.others_);
+    if (other.own_ > others_.get(other.id_)) others_.set(other.id_, other.own_);
+  }
+  // release_into makes `into` know what this thread knows, its own entry
+  // included.
+  void release_into(VectorClock& into) const {
+    into.join(others_);
+    if (own_ > into.get(id_)) into.set(id_, own_);
+  }
+
+ private:
+  sched::ThreadId id_ = 0;
+  Clock own_ = 0;
+  VectorClock others_;
+};
+
 }  // namespace weft::checkers

@@ -93,6 +93,31 @@ Execution::Execution(StackPool& stacks) : stacks_(stacks) { events_.reserve(256)
 
 Execution::~Execution() {
   for (auto& t : threads_) t->fiber.retire(stacks_, slots_);
+  for (auto& blocks : kept_blocks_)
+    for (void* block : blocks) ::operator delete(block);
+}
+
+void* Execution::take_block(std::size_t size) {
+  const std::size_t size_class = (size + 63) / 64 - 1;
+  // Under ThreadSanitizer a block reused across fibers would look like a
+  // race between the callables built in it; operator new/delete tell TSan
+  // that the memory changed owner.
+  if (size_class >= kBlockClasses || tsan::present()) return ::operator new(size);
+  auto& blocks = kept_blocks_[size_class];
+  if (blocks.empty()) return ::operator new((size_class + 1) * 64);
+  void* block = blocks.back();
+  blocks.pop_back();
+  return block;
+}
+
+void Execution::keep_block(void* block, std::size_t size) noexcept {
+  const std::size_t size_class = (size + 63) / 64 - 1;
+  if (size_class >= kBlockClasses || tsan::present()) return ::operator delete(block);
+  try {
+    kept_blocks_[size_class].push_back(block);
+  } catch (...) {
+    ::operator delete(block);
+  }
 }
 
 Execution* Execution::bound() noexcept { return tls_execution_; }
@@ -563,11 +588,10 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
   return result;
 }
 
-StepResult Execution::access(OpKind op, ObjectRef object, Location where) {
-  if (!config_.race_detection) return step(op, object, where);
-  if (aborting_) return abort_point();
+StepResult Execution::count_access(OpKind op, ObjectRef object, Location where) {
+  if (aborting_) [[unlikely]] return abort_point();
   ++free_accesses_;
-  if (++threads_[current_]->free_accesses < kSpinAccesses) return StepResult::Ready;
+  if (++threads_[current_]->free_accesses < kSpinAccesses) [[likely]] return StepResult::Ready;
   return step(op, object, where, nullptr, kNever, /*yielding=*/true);
 }
 

@@ -108,6 +108,17 @@ class Execution {
   Execution& operator=(const Execution&) = delete;
   ~Execution();
 
+  // forget_settings drops the observers, taps, client and event settings
+  // given so far, so that the Execution (with its parked fibers and their
+  // stacks) can serve another exploration.
+  void forget_settings() noexcept {
+    observers_.clear();
+    listening_.clear();
+    taps_.clear();
+    client_ = nullptr;
+    record_events_ = false;
+    keep_events_ = 0;
+  }
   // observe adds an observer for every later execution; it must outlive them.
   void observe(Observer* observer) { observers_.push_back(observer); }
   // tap adds a tap for every later execution; it must outlive them.
@@ -204,7 +215,12 @@ class Execution {
   // thread spinning on plain memory lets the others run. Without race
   // detection every access is a scheduling point.
   static constexpr std::uint32_t kSpinAccesses = 1024;
-  StepResult access(OpKind op, ObjectRef object, Location where);
+  StepResult access(OpKind op, ObjectRef object, Location where) {
+    return config_.race_detection ? count_access(op, object, where) : step(op, object, where);
+  }
+  // count_access is access() while races are checked: it counts the access
+  // (and is the forced yield when one is due), so it may come after it.
+  StepResult count_access(OpKind op, ObjectRef object, Location where);
   // release_step is step for operations that run in destructors (unlock,
   // release, notify, join): it never throws, since a destructor must not.
   // When the execution is ending it returns Aborted and the thread unwinds
@@ -280,6 +296,13 @@ class Execution {
   // body (destroying its callable, or abandoned already); the caller then
   // returns as if its operation had taken place.
   void abandon_thread() noexcept;
+  // take_block and keep_block are memory for short-lived objects made and
+  // freed by the threads of executions (the callables of weft::thread): a
+  // block kept goes to the next take of the same size class instead of the
+  // heap. Blocks are the heap's; they outlive the execution, not the
+  // Execution object, which frees the ones it keeps.
+  void* take_block(std::size_t size);
+  void keep_block(void* block, std::size_t size) noexcept;
   // extension is one pointer of per-execution state for a layer outside the
   // engine that has no object of its own to keep a Slot in (the pthread
   // interposition's table of objects by address). It is null at the start
@@ -446,6 +469,9 @@ class Execution {
   bool record_events_ = false;
   bool recording_ = false;
   void* client_ = nullptr;
+  // Blocks kept by keep_block, by size class (multiples of 64 bytes).
+  static constexpr std::size_t kBlockClasses = 8;
+  std::vector<void*> kept_blocks_[kBlockClasses];
   std::vector<Observer*> observers_;
   std::vector<Observer*> listening_;  // those of observers_ that want this execution's events
   std::vector<Tap*> taps_;

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <typeinfo>
+#include <vector>
 
 #include "engine_access.h"
 #include "failure_builder.h"
@@ -24,6 +26,35 @@ namespace {
 constexpr int kSignals[5] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 constexpr std::size_t kAlternateStack = 64 * 1024;
 CrashGuard* active_guard = nullptr;
+
+// Alternate stacks are kept for the next guard, as a replay or a short
+// exploration would otherwise map and unmap one each time. MAP_FAILED when
+// none could be mapped.
+std::mutex stacks_guard;
+std::vector<void*>* idle_stacks = new std::vector<void*>;  // lives as long as the process
+
+void* take_alternate_stack() {
+  {
+    const sched::Execution::Uncontrolled weft_itself;
+    const std::lock_guard<std::mutex> hold(stacks_guard);
+    if (!idle_stacks->empty()) {
+      void* stack = idle_stacks->back();
+      idle_stacks->pop_back();
+      return stack;
+    }
+  }
+  return ::mmap(nullptr, kAlternateStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+void keep_alternate_stack(void* stack) {
+  const sched::Execution::Uncontrolled weft_itself;
+  const std::lock_guard<std::mutex> hold(stacks_guard);
+  if (idle_stacks->size() < 4) {
+    idle_stacks->push_back(stack);
+  } else {
+    ::munmap(stack, kAlternateStack);
+  }
+}
 
 // weft's own exit, abort and __assert_fail (process_exit.cpp) must be in
 // every executable that explores: referring to them here pulls them out of
@@ -60,7 +91,7 @@ void write_all(const std::string& text) noexcept {
 CrashGuard::CrashGuard(std::size_t trace_tail) : trace_tail_(trace_tail), outer_(active_guard) {
   // Stack overflows fault on the guard page with the fiber's stack
   // exhausted: the handler needs a stack of its own.
-  alternate_stack_ = ::mmap(nullptr, kAlternateStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  alternate_stack_ = take_alternate_stack();
   ::sigaltstack(nullptr, &previous_stack_);
   if (alternate_stack_ != MAP_FAILED) {
     stack_t ss{};
@@ -84,7 +115,7 @@ CrashGuard::~CrashGuard() {
   for (int i = 0; i < 5; ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
   if (alternate_stack_) {
     ::sigaltstack(&previous_stack_, nullptr);
-    ::munmap(alternate_stack_, kAlternateStack);
+    keep_alternate_stack(alternate_stack_);
   }
   active_guard = outer_;
 }

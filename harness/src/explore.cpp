@@ -13,6 +13,7 @@
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
 #include "crash_handler.h"
+#include "execution_lease.h"
 #include "entry_checks.h"
 #include "failure_builder.h"
 #include "foreign_use.h"
@@ -27,6 +28,8 @@
 #include "token_file.h"
 
 namespace weft {
+
+using detail::ExecutionLease;
 
 namespace {
 sched::ThreadBody body_of(const std::function<void()>& body) {
@@ -231,8 +234,8 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
 Report explore(const std::function<void()>& body, const Options& options) {
   if (std::optional<Failure> f = detail::nested_call("weft::explore")) return failed_before_running(std::move(*f));
   if (std::optional<Failure> f = detail::unusable_options(options, true)) return failed_before_running(std::move(*f));
-  sched::StackPool stacks(options.stack_size());
-  sched::Execution execution(stacks);
+  ExecutionLease lease(options.stack_size());
+  sched::Execution& execution = lease.execution();
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
   const sched::Config config = config_of(options);
   execution.keep_events(options.trace_steps());
@@ -275,8 +278,8 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   if (!detail::read_token(token_text, text, error) || !sched::Token::decode(text, token, error))
     return replay_error("cannot replay this token: " + error);
 
-  sched::StackPool stacks(options.stack_size());
-  sched::Execution execution(stacks);
+  ExecutionLease lease(options.stack_size());
+  sched::Execution& execution = lease.execution();
   sched::ReplayStrategy strategy(token.schedule);
   // The caller's max_steps bounds the replay too: a token's own limit (it
   // can be edited, checksum and all) must not turn hang detection off.

@@ -182,34 +182,48 @@ void atomic_notify(Slot& slot, bool all, source_location where) {
   record_op(*x, op, s.ref, where, 0, woke);
 }
 
-void var_point(Slot& slot, bool write, source_location where) {
+VarAccess var_point(Slot& slot, bool write, source_location where) {
   const sched::tsan::Unseen unseen;
-  if (Execution* x = Execution::active()) {
-    if (slot.generation != x->generation()) first_binding(*x, slot);
-    auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
-    // Once a var has its first user, only an execution with processes can
-    // share it wrongly.
-    if ((!s.touched || x->process_count() > 1) && shared_across_processes(*x, s, write, where)) return;
-    x->access(write ? OpKind::Write : OpKind::Read, s.ref, at(where));
-  } else {
+  Execution* x = Execution::active();
+  if (!x) {
     foreign_use(slot, "weft::var", where);
+    return {};
   }
+  if (slot.generation != x->generation()) first_binding(*x, slot);
+  auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
+  // Once a var has its first user, only an execution with processes can
+  // share it wrongly.
+  if ((!s.touched || x->process_count() > 1) && shared_across_processes(*x, s, write, where)) return {};
+  // Without race detection the access is a scheduling point, before it;
+  // with it, var_done counts it (Execution::access).
+  if (!x->config().race_detection &&
+      x->step(write ? OpKind::Write : OpKind::Read, s.ref, at(where)) == StepResult::Aborted)
+    return {};
+  return {x, &s};
 }
 
-void var_done(Slot& slot, bool write, Shown value, source_location where) {
+void var_done(VarAccess access, bool write, Shown value, source_location where) {
+  if (!access.execution) return;
   const sched::tsan::Unseen unseen;
-  if (Execution* x = Execution::active()) {
-    if (x->aborting()) return;
-    auto& s = state_of<VarState>(*x, slot, ObjectKind::Var);
-    if (checkers::Checks* c = checks(*x)) {
-      if (write) {
-        c->write(*x, x->current(), s.shadow, s.ref, at(where));
-      } else {
-        c->read(*x, x->current(), s.shadow, s.ref, at(where));
-      }
-    }
-    record_value(*x, write ? OpKind::Write : OpKind::Read, s.ref, std::memory_order_relaxed, value, where);
+  Execution& x = *static_cast<Execution*>(access.execution);
+  auto& s = *static_cast<VarState*>(access.state);
+  const OpKind op = write ? OpKind::Write : OpKind::Read;
+  if (x.aborting()) {
+    // The execution is ending: the thread unwinds here (a loop of plain
+    // accesses must not run on).
+    if (x.config().race_detection) x.count_access(op, s.ref, at(where));
+    return;
   }
+  if (checkers::Checks* c = checks(x)) {
+    if (write) {
+      c->write(x, x.current(), s.shadow, s.ref, at(where));
+    } else {
+      c->read(x, x.current(), s.shadow, s.ref, at(where));
+    }
+  }
+  record_value(x, op, s.ref, std::memory_order_relaxed, value, where);
+  // Counted once checked and recorded: a forced yield lets others run after it.
+  if (x.config().race_detection) x.count_access(op, s.ref, at(where));
 }
 
 }  // namespace weft::detail

@@ -12,6 +12,19 @@
 
 namespace weft {
 
+namespace detail {
+// Task memory comes from the execution bound to this OS thread while one is
+// (every weft::thread is started inside one), else from the heap.
+void* Task::operator new(std::size_t size) {
+  if (sched::Execution* x = sched::Execution::bound()) return x->take_block(size);
+  return ::operator new(size);
+}
+void Task::operator delete(void* p, std::size_t size) noexcept {
+  if (sched::Execution* x = sched::Execution::bound()) return x->keep_block(p, size);
+  ::operator delete(p);
+}
+}  // namespace detail
+
 using detail::Execution;
 using detail::OpKind;
 using detail::StepResult;

@@ -3,6 +3,7 @@
 // controlled scheduler, shaped like std::thread.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -18,10 +19,15 @@ namespace weft {
 
 namespace detail {
 // Task is a move-only callable with its arguments bound, as std::thread
-// stores them (decayed copies).
+// stores them (decayed copies). Tasks are made and freed inside an
+// execution, and a test starts the same threads in every execution: their
+// memory is kept by the execution for the next ones instead of going back
+// to the heap.
 struct Task {
   virtual ~Task() = default;
   virtual void run() = 0;
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
 };
 
 template <class F, class... Args>

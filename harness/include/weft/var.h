@@ -26,15 +26,15 @@ class var {
   ~var() { detail::forget(slot_); }
 
   T get(source_location where = source_location::current()) const {
-    detail::var_point(slot_, false, where);
+    const detail::VarAccess access = detail::var_point(slot_, false, where);
     T v = peek();
-    detail::var_done(slot_, false, detail::show(v), where);
+    detail::var_done(access, false, detail::show(v), where);
     return v;
   }
   void set(T v, source_location where = source_location::current()) {
-    detail::var_point(slot_, true, where);
+    const detail::VarAccess access = detail::var_point(slot_, true, where);
     poke(std::move(v));
-    detail::var_done(slot_, true, detail::show(value_), where);
+    detail::var_done(access, true, detail::show(value_), where);
   }
 
   operator T() const { return get(source_location{}); }

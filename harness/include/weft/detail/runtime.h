@@ -84,10 +84,16 @@ void atomic_block_until_notified(Slot& slot, source_location where);
 // atomic_notify wakes one or all threads blocked in atomic_block_until_notified.
 void atomic_notify(Slot& slot, bool all, source_location where);
 
+// VarAccess is what var_point hands var_done: the execution and the var's
+// state in it, or nulls when the access is none of weft's.
+struct VarAccess {
+  void* execution = nullptr;
+  void* state = nullptr;
+};
 // var_point is the scheduling point before a plain (non-atomic) access;
-// var_done records it.
-void var_point(Slot& slot, bool write, source_location where);
-void var_done(Slot& slot, bool write, Shown value, source_location where);
+// var_done checks and records it.
+VarAccess var_point(Slot& slot, bool write, source_location where);
+void var_done(VarAccess access, bool write, Shown value, source_location where);
 
 // forget marks a primitive's state as gone with its object.
 void forget(Slot& slot) noexcept;
