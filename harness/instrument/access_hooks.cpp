@@ -110,11 +110,14 @@ extern "C" void __tsan_write_range(void* a, unsigned long n) {
 }
 
 // A virtual call reads the object's virtual-table pointer; a constructor or
-// destructor that changes it writes it (TSan's rule: only when it changes),
-// so a virtual call racing with the object's destruction is a data race.
+// destructor writes it, so a virtual call racing with the object's
+// destruction is a data race. TSan counts the write only when the pointer
+// changes; weft counts it always: memory that weft or the allocator reuses
+// across executions may already hold the same pointer, and an execution
+// must make the same accesses when it is replayed.
 extern "C" void __tsan_vptr_read(void** vptr) { i::plain_access(vptr, sizeof *vptr, false, __builtin_return_address(0)); }
-extern "C" void __tsan_vptr_update(void** vptr, void* value) {
-  if (*vptr != value) i::plain_access(vptr, sizeof *vptr, true, __builtin_return_address(0));
+extern "C" void __tsan_vptr_update(void** vptr, void*) {
+  i::plain_access(vptr, sizeof *vptr, true, __builtin_return_address(0));
 }
 
 extern "C" void __tsan_init() {}

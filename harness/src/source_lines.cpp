@@ -110,8 +110,14 @@ class Lines {
     if (!cu) return {};
     // The code is the library's: the call sites of the functions inlined
     // here, innermost first, may be the program's.
+    // dwarf_getscopes gives the innermost inlined instance and then the
+    // scopes of its abstract origin; the instances it is inlined into come
+    // from the instance's own containing scopes.
+    Dwarf_Die* innermost = nullptr;
     Dwarf_Die* scopes = nullptr;
-    const int n = dwarf_getscopes(cu, pc - bias, &scopes);
+    int n = dwarf_getscopes(cu, pc - bias, &innermost);
+    if (n > 0) n = dwarf_getscopes_die(&innermost[0], &scopes);
+    std::free(innermost);
     SourceLine found{};
     Dwarf_Files* files = nullptr;
     std::size_t file_count = 0;
