@@ -1,5 +1,7 @@
 #include "instrument_state.h"
 
+#include "instrument_hooks.h"
+
 namespace weft::instrument {
 
 namespace {
@@ -24,6 +26,7 @@ bool ending(sched::Execution& x) {
 void State::begin(sched::Execution& x) {
   generation_ = x.generation();
   memory.reset();
+  release_quarantined(quarantined);
   names_.clear();
   atomic_index_.clear();
   used_atomics_ = 0;
@@ -56,3 +59,9 @@ AtomicShadow& State::atomic(sched::Execution& x, const volatile void* address) {
 }
 
 }  // namespace weft::instrument
+
+namespace weft::detail {
+// instrumentation_linked tells weft::tested_line that this executable
+// links weft::instrument (harness/src/tested_line.h).
+bool instrumentation_linked() { return true; }
+}  // namespace weft::detail

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <unordered_set>
 #include <vector>
 
 #include "address_table.h"
@@ -78,6 +79,11 @@ class State {
   sched::ObjectRef name(sched::Execution& x, const volatile void* address);
   // atomic is the atomic object at `address`, named on first use.
   AtomicShadow& atomic(sched::Execution& x, const volatile void* address);
+  // quarantined holds the blocks the program freed in this execution: they
+  // go back to the allocator only when the next execution begins, so no
+  // block is reused while an access to it can still race with its free.
+  std::unordered_set<void*> quarantined;
+
   ThreadState& thread(sched::ThreadId t) {
     if (t >= threads_.size()) threads_.resize(t + 1);
     return threads_[t];

@@ -8,10 +8,17 @@
 //    a read and a write of byte ranges for the race detector, as any
 //    instrumented access is; weft's own work (Execution::Uncontrolled) and
 //    code outside executions only copy;
-//  - memory that free or realloc gives back is forgotten by the race
-//    detector, so the next block the allocator makes of it starts afresh
-//    (without that, a block freed by one thread and reused by another
-//    would race with its previous owner's accesses).
+//  - a free called by instrumented code on a weft thread (delete from the
+//    program) is a write of the whole block, as in ThreadSanitizer: an
+//    access that is not ordered before it, or one after it by another
+//    thread that is not ordered after it (a use after free), is a data
+//    race with the free. The block stays in a quarantine until the next
+//    execution begins, so it is not reused while such an access can come;
+//    a block freed twice is reported as Misuse (a double free);
+//  - any other memory that free or realloc gives back is forgotten by the
+//    race detector, so the next block the allocator makes of it starts
+//    afresh (without that, a block freed by one thread and reused by
+//    another would race with its previous owner's accesses).
 //
 // Each forwards to the next definition in the process (the C library's, or
 // a sanitizer runtime's interceptor), found on first use.
@@ -25,6 +32,7 @@
 
 #include "instrument_hooks.h"
 #include "instrument_state.h"
+#include "locations.h"
 #include "scheduler/tsan.h"
 
 namespace weft::instrument {
@@ -148,10 +156,42 @@ extern "C" void* memset(void* to, int c, std::size_t n) noexcept {
   return r ? r->memset(to, c, n) : i::fill_bytes(to, c, n);
 }
 
+namespace weft::instrument {
+namespace {
+// quarantine takes a block the program frees, if it is freed by
+// instrumented code on a weft thread (see above); false to free it now.
+bool quarantine(void* p, std::uintptr_t caller_sp, const void* caller) {
+  sched::Execution* x = nullptr;
+  if (!seen_range(caller_sp, x)) return false;
+  State* s = State::current();
+  if (!s) return false;
+  bool added = false;
+  {
+    const sched::tsan::Unseen weft_itself;
+    added = s->quarantined.insert(p).second;
+  }
+  if (!added) {
+    x->fail_later(sched::Verdict::Misuse, "double free: a block was freed twice", locate(caller));
+    return true;
+  }
+  plain_access(p, ::malloc_usable_size(p), true, caller);
+  return true;
+}
+}  // namespace
+
+void release_quarantined(std::unordered_set<void*>& blocks) noexcept {
+  const sched::tsan::Unseen weft_itself;
+  const Real* r = reals();
+  for (void* p : blocks) r->free(p);
+  blocks.clear();
+}
+}  // namespace weft::instrument
+
 extern "C" void free(void* p) noexcept {
   if (!p) return;
   const i::Real* r = i::reals();
   if (!r) return;  // freed while the real free is looked up: kept, once
+  if (i::quarantine(p, WEFT_CALLER_SP, __builtin_return_address(0))) return;
   i::forget(p);
   r->free(p);
 }

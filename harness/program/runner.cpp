@@ -18,6 +18,7 @@
 #include "process_exit.h"
 #include "program_image.h"
 #include "scheduler/execution.h"
+#include "tested_line.h"
 #include "token_file.h"
 #include "weft/explore.h"
 #include "weft/verifier.h"
@@ -170,6 +171,7 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
     const HiddenOutput hidden(!replaying && !(show && *show == '1'));
     report = replaying ? replay(token, body, options) : explore(body, options);
   }
+  if (!detail::quiet()) std::cout << tested_line(report) << '\n';
 
   if (report.ok()) {
     std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()

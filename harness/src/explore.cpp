@@ -25,6 +25,7 @@
 #include "scheduler/rng.h"
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
+#include "tested_line.h"
 #include "token_file.h"
 
 namespace weft {
@@ -243,15 +244,19 @@ Report explore(const std::function<void()>& body, const Options& options) {
   const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
   Report report;
+  report.race_detection = config.race_detection;
+  detail::ScheduleTally tally;
   bool controlled = false;
   for (std::uint64_t i = 0; i < options.iterations(); ++i) {
     execution.run(*strategy, config, i, body_of(body));
     report.executions = i + 1;
     if (execution.failure()) {
+      tally.add(execution, report);
       report.failure = failure_of(execution, config, i, body, options);
       return report;
     }
     count_outcome(execution, report);
+    tally.add(execution, report);
     controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
   }
   if (report.discarded == report.executions && report.executions > 0) {
@@ -293,6 +298,9 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
 
   Report report;
   report.executions = 1;
+  report.distinct_schedules = 1;
+  report.most_points = execution.steps();
+  report.race_detection = config.race_detection;
   const sched::FailureRecord* found = execution.failure();
   const bool same = found && found->verdict == token.verdict && found->step == token.step && strategy.finished();
   if (found) {

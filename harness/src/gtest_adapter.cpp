@@ -9,11 +9,13 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "scheduler/execution.h"
+#include "tested_line.h"
 #include "token_file.h"
 
 namespace weft::testing {
@@ -126,6 +128,7 @@ void run_test(const std::function<void()>& body, const Options& options, source_
   }
   for (const auto& r : outside)
     ADD_FAILURE_AT(r.file_name() ? r.file_name() : "", r.line_number()) << r.message();
+  if (!detail::quiet()) std::cout << tested_line(report) << '\n';
   if (report.ok()) return;
 
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -297,6 +298,85 @@ TEST(Instrument, ASpinThatCanNeverEndIsAHang) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.failure->kind, weft::FailureKind::Hang) << report(r);
   EXPECT_FALSE(r.failure->token.empty());
+}
+
+// --- Failures inside noexcept code ---
+
+// spin_forever waits, inside a noexcept function, for a flag nobody sets.
+void spin_forever(const std::atomic<bool>& never) noexcept {
+  while (!never.load(std::memory_order_acquire)) {
+  }
+}
+
+TEST(Instrument, AHangInsideNoexceptCodeIsReportedNotTerminated) {
+  const auto body = [] {
+    std::atomic<bool> never{false};
+    weft::thread t([&] { spin_forever(never); });
+    spin_forever(never);
+    t.join();
+  };
+  const weft::Report r = weft::explore(body, quick(5).max_steps(3000));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::Hang) << report(r);
+  const weft::Report again = weft::replay(r.failure->token, body, quick(5).max_steps(3000));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.failure->kind, weft::FailureKind::Hang) << report(again);
+}
+
+// racy_then_lock makes a racing write and then takes a weft::mutex, all
+// inside a noexcept function: the race ends the execution at the lock.
+void racy_then_lock(int& shared, weft::mutex& m) noexcept {
+  shared = shared + 1;
+  const std::lock_guard<weft::mutex> hold(m);
+}
+
+TEST(Instrument, ARaceFoundInsideNoexceptCodeIsReportedNotTerminated) {
+  const auto body = [] {
+    int shared = 0;
+    weft::mutex m;
+    weft::thread t([&] { racy_then_lock(shared, m); });
+    racy_then_lock(shared, m);
+    t.join();
+  };
+  for (int round = 0; round < 3; ++round) {  // the process goes on, round after round
+    const weft::Report r = weft::explore(body, quick());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.failure->kind, weft::FailureKind::DataRace) << report(r);
+    EXPECT_FALSE(r.failure->token.empty());
+  }
+}
+
+// --- What was tested ---
+
+TEST(Instrument, TheTestedLineSaysWhatWasCheckedAndUnderWhichModel) {
+  const auto body = [] {
+    std::atomic<int> x{0};
+    weft::thread t([&] { x.fetch_add(1); });
+    x.fetch_add(1);
+    t.join();
+  };
+  const weft::Report r = weft::explore(body, quick(200));
+  ASSERT_TRUE(r.ok()) << report(r);
+  EXPECT_EQ(r.executions, 200u);
+  EXPECT_GE(r.distinct_schedules, 2u);
+  EXPECT_LE(r.distinct_schedules, r.executions);
+  EXPECT_GE(r.most_points, 3u);
+  const std::string line = weft::tested_line(r);
+  EXPECT_NE(line.find("tested 200 executions"), std::string::npos) << line;
+  EXPECT_NE(line.find("instrumented code (weft_instrument)"), std::string::npos) << line;
+  EXPECT_NE(line.find("0 failures"), std::string::npos) << line;
+  EXPECT_NE(line.find("not exhausted"), std::string::npos) << line;
+  EXPECT_NE(line.find("sequentially consistent interleavings, with happens-before race checking"),
+            std::string::npos)
+      << line;
+  EXPECT_EQ(line.find("warning"), std::string::npos) << line;
+}
+
+TEST(Instrument, TheTestedLineWarnsWhenAlmostNothingWasControlled) {
+  const weft::Report r = weft::explore([] { weft::thread([] {}).join(); }, quick(20));
+  ASSERT_TRUE(r.ok()) << report(r);
+  const std::string line = weft::tested_line(r);
+  EXPECT_NE(line.find("warning: no execution reached more than"), std::string::npos) << line;
 }
 
 TEST(Instrument, OutsideAnExecutionTheyAreOrdinaryOperations) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <iosfwd>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "weft/failure.h"
@@ -20,11 +21,24 @@ struct Report {
                                    // they count as run but checked nothing after it
   std::uint64_t stopped = 0;       // of those, ended by the program (exit, main returning)
                                    // while other threads still ran: see docs/c-programs.md
+  std::uint64_t distinct_schedules = 0;  // executions whose schedule no earlier one took
+  std::uint64_t most_points = 0;         // the most scheduling points one execution reached
+  bool race_detection = false;           // whether the race detector checked the executions
 
   bool ok() const noexcept { return !failure.has_value(); }
 };
 
 std::ostream& operator<<(std::ostream& out, const Report& report);
+
+// tested_line is the one line that says what an exploration (or a replay)
+// checked, and under which model: executions run, distinct schedules,
+// the most scheduling points in one execution, failures, whether the space
+// was exhausted, which code weft sees (its own primitives, interposed
+// std::thread and pthreads, instrumented code, ThreadSanitizer mode), and
+// the memory model. It ends with a warning when the code made almost no
+// operation weft controls. WEFT_TEST and program tests print it unless
+// WEFT_QUIET=1.
+std::string tested_line(const Report& report);
 
 // explore runs `body` up to options.iterations() times, each time as a fresh
 // execution whose threads the strategy interleaves, and stops at the first
