@@ -27,6 +27,7 @@
 #include "scheduler/steer_strategy.h"
 #include "tested_line.h"
 #include "token_file.h"
+#include "watchdog.h"
 
 namespace weft {
 
@@ -243,6 +244,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
   checkers::LockOrderGraph lock_order;
   const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
+  const detail::Watchdog watchdog(execution, options.watchdog());
   Report report;
   report.race_detection = config.race_detection;
   detail::ScheduleTally tally;
@@ -294,6 +296,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.record_events(true);
   const Watchers watchers(execution, config, nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
+  const detail::Watchdog watchdog(execution, options.watchdog());
   execution.run(strategy, config, 0, body_of(body));
 
   Report report;

@@ -59,6 +59,15 @@ class Options {
   Options& max_steps(std::uint64_t n) noexcept { max_steps_ = n; return *this; }
   std::uint64_t max_steps() const noexcept { return max_steps_; }
 
+  // watchdog: seconds a weft thread may run without reaching any scheduling
+  // point (code weft does not see: an uninstrumented busy loop, a blocking
+  // system call, a real std::mutex locked twice) before the execution ends
+  // as a Hang naming the thread, its last weft operation and its stack,
+  // with the token of the schedule so far (default 10; 0: off; stretched
+  // under valgrind). Environment: WEFT_WATCHDOG=seconds.
+  Options& watchdog(unsigned seconds) noexcept { watchdog_ = seconds; return *this; }
+  unsigned watchdog() const noexcept { return watchdog_; }
+
   // stack_size: bytes of stack per weft thread (default 256 KiB, at least
   // 16 KiB, at most kMaxStackSize: explore and replay report a larger one
   // as Misuse). Every stack has a guard page, so an overflow is reported,
@@ -137,6 +146,7 @@ class Options {
   std::uint64_t iterations_ = 1000;
   std::uint64_t seed_ = 1;
   std::uint64_t max_steps_ = 100000;
+  unsigned watchdog_ = 10;
   std::size_t stack_size_ = 256 * 1024;
   bool spurious_wakeups_ = false;
   bool spurious_failures_ = true;
