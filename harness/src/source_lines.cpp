@@ -16,6 +16,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #endif
 
@@ -55,8 +56,6 @@ class Lines {
     callbacks_.find_debuginfo = dwfl_standard_find_debuginfo;
     callbacks_.section_address = nullptr;
     callbacks_.debuginfo_path = nullptr;
-    session_ = dwfl_begin(&callbacks_);
-    report();
   }
   Lines(const Lines&) = delete;
   Lines& operator=(const Lines&) = delete;
@@ -67,18 +66,34 @@ class Lines {
   SourceLine at(std::uintptr_t pc) {
     const std::lock_guard<std::mutex> hold(guard_);
     auto [it, added] = lines_.try_emplace(pc);
-    if (added) it->second = look_up(pc, false);
+    if (added) it->second = on_big_stack(pc, false);
     return it->second;
   }
 
   SourceLine program_at(std::uintptr_t pc) {
     const std::lock_guard<std::mutex> hold(guard_);
     auto [it, added] = program_lines_.try_emplace(pc);
-    if (added) it->second = look_up(pc, true);
+    if (added) it->second = on_big_stack(pc, true);
     return it->second;
   }
 
  private:
+  // on_big_stack looks `pc` up on an OS thread of its own: libdw reads a
+  // line table with a few hundred KiB of arrays on the stack, more than a
+  // weft thread's fiber stack or the signal stack of a crash report holds.
+  // Only the first look-up of an address pays for the thread.
+  SourceLine on_big_stack(std::uintptr_t pc, bool program_only) {
+    SourceLine found;
+    std::thread([&] {
+      if (!session_) {
+        session_ = dwfl_begin(&callbacks_);
+        report();
+      }
+      found = look_up(pc, program_only);
+    }).join();
+    return found;
+  }
+
   // report tells the session which objects are loaded now.
   void report() {
     if (!session_) return;
