@@ -61,7 +61,5 @@ AtomicShadow& State::atomic(sched::Execution& x, const volatile void* address) {
 }  // namespace weft::instrument
 
 namespace weft::detail {
-// instrumentation_linked tells weft::tested_line that this executable
-// links weft::instrument (harness/src/tested_line.h).
 bool instrumentation_linked() { return true; }
 }  // namespace weft::detail

@@ -179,6 +179,14 @@ bool quarantine(void* p, std::uintptr_t caller_sp, const void* caller) {
 }
 }  // namespace
 
+}  // namespace weft::instrument
+
+namespace weft::detail {
+void forget_memory(void* p, std::size_t size) noexcept { instrument::forget(p, size); }
+}  // namespace weft::detail
+
+namespace weft::instrument {
+
 void release_quarantined(std::unordered_set<void*>& blocks) noexcept {
   const sched::tsan::Unseen weft_itself;
   const Real* r = reals();

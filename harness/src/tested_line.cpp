@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "instrument_seam.h"
 #include "interposition_hook.h"
 #include "scheduler/schedule.h"
 #include "scheduler/tsan.h"

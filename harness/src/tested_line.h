@@ -27,8 +27,4 @@ class ScheduleTally {
 // print their tested line.
 bool quiet() noexcept;
 
-// instrumentation_linked is defined by weft::instrument: a weak reference,
-// null when the executable does not link it.
-bool instrumentation_linked() __attribute__((weak));
-
 }  // namespace weft::detail

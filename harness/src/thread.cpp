@@ -9,6 +9,7 @@
 
 #include "call_start.h"
 #include "engine_access.h"
+#include "instrument_seam.h"
 
 namespace weft {
 
@@ -20,7 +21,12 @@ void* Task::operator new(std::size_t size) {
   return ::operator new(size);
 }
 void Task::operator delete(void* p, std::size_t size) noexcept {
-  if (sched::Execution* x = sched::Execution::bound()) return x->keep_block(p, size);
+  if (sched::Execution* x = sched::Execution::bound()) {
+    // The block's next task may be another thread's: to instrumented code's
+    // race detector it starts afresh, as if freed.
+    if (&forget_memory != nullptr) forget_memory(p, size);
+    return x->keep_block(p, size);
+  }
   ::operator delete(p);
 }
 }  // namespace detail
