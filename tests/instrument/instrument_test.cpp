@@ -282,6 +282,36 @@ TEST(Instrument, AnAtomicFlagSpinLockWorks) {
   EXPECT_TRUE(pct.ok()) << report(pct);
 }
 
+// An 8-thread test-and-test-and-set spin lock on std::atomic: each spin
+// yields, so every thread gets the lock and the count is right.
+void ttas_lock_counts() {
+  std::atomic<bool> locked{false};
+  int count = 0;
+  auto work = [&] {
+    for (;;) {
+      while (locked.load(std::memory_order_relaxed)) {
+      }
+      if (!locked.exchange(true, std::memory_order_acquire)) break;
+    }
+    count = count + 1;
+    locked.store(false, std::memory_order_release);
+  };
+  std::vector<weft::thread> threads;
+  for (int i = 0; i < 7; ++i) threads.emplace_back(work);
+  work();
+  for (weft::thread& t : threads) t.join();
+  WEFT_ASSERT(count == 8, "an increment was lost");
+}
+
+TEST(Instrument, AnEightThreadSpinLockPassesUnderRandomAndPct) {
+  const weft::Report random = weft::explore(ttas_lock_counts, quick(10000).strategy(weft::Strategy::random()));
+  EXPECT_TRUE(random.ok()) << report(random);
+  EXPECT_EQ(random.executions, 10000u);
+  const weft::Report pct = weft::explore(ttas_lock_counts, quick(10000).strategy(weft::Strategy::pct(3)));
+  EXPECT_TRUE(pct.ok()) << report(pct);
+  EXPECT_EQ(pct.executions, 10000u);
+}
+
 TEST(Instrument, ARelaxedUnlockOfAnAtomicFlagSpinLockIsADataRace) {
   const weft::Report r = weft::explore([] { flag_lock(std::memory_order_relaxed); }, quick());
   ASSERT_FALSE(r.ok());
