@@ -133,7 +133,18 @@ extern "C" void __tsan_func_entry(void*) {
   // The caller's stack pointer at its call: above this frame's saved frame
   // pointer and return address.
   const auto sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)) + 16;
-  auto& frames = i::State::of(*x).thread(x->current()).frames;
+  i::State& s = i::State::of(*x);
+  i::ThreadState& thread = s.thread(x->current());
+  if (!thread.stack_fresh) [[unlikely]] {
+    // Its stack may have been another thread's in this execution: the
+    // accesses made there are no accesses to this thread's locals.
+    thread.stack_fresh = true;
+    if (const weft::sched::Stack* stack = x->current_stack()) {
+      const auto low = reinterpret_cast<std::uintptr_t>(stack->base) + stack->guard;
+      s.memory.forget(low, reinterpret_cast<std::uintptr_t>(stack->top()) - low);
+    }
+  }
+  auto& frames = thread.frames;
   while (!frames.empty() && frames.back() <= sp) frames.pop_back();
   frames.push_back(sp);
 }

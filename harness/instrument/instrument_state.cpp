@@ -33,6 +33,7 @@ void State::begin(sched::Execution& x) {
   for (ThreadState& t : threads_) {
     t.frames.clear();
     t.unscheduled = 0;
+    t.stack_fresh = false;
   }
 }
 

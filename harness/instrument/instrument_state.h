@@ -35,6 +35,10 @@ struct ThreadState {
   // only under one of them.
   std::vector<std::uintptr_t> frames;
   std::uint32_t unscheduled = 0;  // operations it made since its execution began to end
+  // stack_fresh: what the race detector knew of the thread's stack, which
+  // the execution may have taken back from a thread that ended (its stacks
+  // are pooled), was forgotten at the thread's first instrumented frame.
+  bool stack_fresh = false;
 };
 
 // program_thread is the execution whose weft thread runs the program's
