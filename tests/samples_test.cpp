@@ -71,6 +71,19 @@ TEST_P(SamplesTest, ReplayGivesIdenticalFailure) {
       << "original:\n" << original.trace_text() << "replayed:\n" << again.trace_text();
 }
 
+// The failing execution of an exploration is recorded by running its
+// schedule again; the report must be the one recording all along gives.
+TEST_P(SamplesTest, RebuiltReportIsTheRecordedOne) {
+  const Sample& sample = GetParam();
+  const weft::Report rebuilt = weft::explore(sample.buggy, buggy_options(sample));
+  const weft::Report recorded = weft::explore(sample.buggy, buggy_options(sample).record_every_execution(true));
+  ASSERT_FALSE(rebuilt.ok());
+  ASSERT_FALSE(recorded.ok());
+  EXPECT_EQ(rebuilt.executions, recorded.executions);
+  EXPECT_EQ(rebuilt.failure->to_string(), recorded.failure->to_string());
+  EXPECT_EQ(rebuilt.failure->token, recorded.failure->token);
+}
+
 TEST_P(SamplesTest, SameSeedGivesSameFailure) {
   const Sample& sample = GetParam();
   const weft::Options options = buggy_options(sample).seed(42);

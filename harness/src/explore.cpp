@@ -89,7 +89,8 @@ Failure failure_of(sched::Execution& execution, const sched::Config& config, std
     return detail::build_failure(execution, index, options.trace_steps());
   Failure f = first;
   f.message += "\n(no trace: running this execution again to record it did not fail the same way, so the body "
-               "depends on something weft does not control)";
+               "depends on something weft does not control; Options::record_every_execution(true) keeps the trace of "
+               "the first run)";
   return f;
 }
 
@@ -241,6 +242,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
   const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
   const sched::Config config = config_of(options);
   execution.keep_events(options.trace_steps());
+  execution.record_events(options.record_every_execution());
   checkers::LockOrderGraph lock_order;
   const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());

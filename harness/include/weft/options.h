@@ -132,6 +132,14 @@ class Options {
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
   std::size_t trace_steps() const noexcept { return trace_steps_; }
 
+  // record_every_execution: record each execution's events as it runs
+  // (default off). Off, an exploration records only schedules, and runs a
+  // failing execution again along its schedule to record its trace: the
+  // same report, far cheaper. On is for a body that depends on something
+  // weft does not control, whose report then says it has no trace.
+  Options& record_every_execution(bool on) noexcept { record_every_execution_ = on; return *this; }
+  bool record_every_execution() const noexcept { return record_every_execution_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS where set. A value it
   // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
@@ -157,6 +165,7 @@ class Options {
   bool queue_put_failures_ = false;
   std::uint32_t max_faults_ = 1;
   std::size_t trace_steps_ = 50;
+  bool record_every_execution_ = false;
 };
 
 }  // namespace weft
