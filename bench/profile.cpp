@@ -4,8 +4,9 @@
 //
 //   bench_profile <workload> <executions>
 //
-// Workloads: mutex, mutex-checkers-off (bench_weft's), and many-threads-<n>
-// (bench_threads').
+// Workloads: mutex, mutex-checkers-off (bench_weft's, random strategy),
+// mutex-pct and mutex-pct-checkers-off (the same under pct(3)), solo-mutex
+// and solo-var.
 
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +25,10 @@ int main(int argc, char** argv) {
   if (workload == "mutex" || workload == "mutex-checkers-off") {
     bench::timed_explore("bench_profile", &bench::locked_counter<5>,
                          bench::random_options(executions, workload == "mutex"));
+  } else if (workload == "mutex-pct" || workload == "mutex-pct-checkers-off") {
+    bench::timed_explore(
+        "bench_profile", &bench::locked_counter<5>,
+        bench::random_options(executions, workload == "mutex-pct").strategy(weft::Strategy::pct(3)));
   } else if (workload.rfind("many-readers-", 0) == 0) {
     const int n = std::atoi(workload.c_str() + 13);
     bench::timed_explore("bench_profile", [n] { bench::many_readers(n); }, bench::random_options(executions, true));

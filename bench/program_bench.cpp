@@ -16,6 +16,14 @@
 //   an execution (the entry and exit hooks look the function up by address).
 // reset: restoring a 64 KiB writable segment, as before every execution of a
 //   program test.
+// heap-reset: restoring a program's heap whose constructors allocated 1024
+//   blocks of 64 bytes, after an execution that allocated 100 blocks and
+//   freed 100 (heap-reset-empty: nothing allocated before the snapshot, 100
+//   blocks allocated and freed in the execution); heap-malloc-free: one
+//   allocation of 64 bytes and its free in the program's heap, in
+//   executions of 1000 such pairs (the restores included) and in one of a
+//   million (saturated: its 4 MiB quarantine full, each free pushes out
+//   the oldest block), and in the C library's heap.
 
 #include <weft/verifier.h>
 #include <weft/weft.h>
@@ -31,6 +39,7 @@
 #include "result.h"
 #include "program_image.h"
 #include "scheduler/execution.h"
+#include "scheduler/heap.h"
 #include "workloads.h"
 
 extern "C" {
@@ -105,6 +114,51 @@ double ns_per_call(int (*leaf)(int), std::uint64_t calls) {
   return (run(calls) - run(0)) * 1e9 / static_cast<double>(calls);
 }
 
+// us_per_heap_reset times Heap::restore after executions that each
+// allocate 100 blocks of 64 bytes and free them, with `constructed` blocks
+// of 64 bytes allocated (and written) before the snapshot.
+double us_per_heap_reset(int constructed) {
+  weft::sched::Heap heap(weft::sched::Heap::Limits{});
+  const weft::sched::HeapSite site{};
+  for (int i = 0; i < constructed; ++i) std::memset(heap.allocate(64, 1, site), 1, 64);
+  heap.snapshot();
+  constexpr int kResets = 10000;
+  double seconds = 0;
+  void* blocks[100];
+  for (int r = 0; r < kResets; ++r) {
+    for (void*& b : blocks) std::memset(b = heap.allocate(64, 1, site), 2, 64);
+    for (void* b : blocks) heap.release(b, site);
+    const auto start = std::chrono::steady_clock::now();
+    heap.restore();
+    seconds += bench::seconds_since(start);
+  }
+  return seconds * 1e6 / kResets;
+}
+
+// ns_per_malloc_free times an allocation of 64 bytes and its free: in the
+// program's heap, in executions of `pairs` pairs each (the restore between
+// them included), or with the C library's functions.
+double ns_per_malloc_free(bool program_heap, int pairs) {
+  weft::sched::Heap heap(weft::sched::Heap::Limits{});
+  const weft::sched::HeapSite site{};
+  heap.snapshot();
+  constexpr int kPairs = 1000000;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kPairs; ++i) {
+    if (program_heap) {
+      void* p = heap.allocate(64, 1, site);
+      static_cast<volatile char*>(p)[0] = 1;
+      heap.release(p, site);
+      if ((i + 1) % pairs == 0) heap.restore();
+    } else {
+      void* p = std::malloc(64);
+      static_cast<volatile char*>(p)[0] = 1;
+      std::free(p);
+    }
+  }
+  return bench::seconds_since(start) * 1e9 / kPairs;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,5 +186,11 @@ int main(int argc, char** argv) {
   constexpr int kResets = 10000;
   for (int i = 0; i < kResets; ++i) weft::program::copy_bytes(segment.data() + 3, snapshot.data() + 3, 64 * 1024);
   std::printf("RESULT tool=weft workload=reset-64KiB us_per_reset=%.2f\n", bench::seconds_since(start) * 1e6 / kResets);
+
+  std::printf("RESULT tool=weft workload=heap-reset-64KiB us_per_reset=%.2f\n", us_per_heap_reset(1024));
+  std::printf("RESULT tool=weft workload=heap-reset-empty us_per_reset=%.2f\n", us_per_heap_reset(0));
+  std::printf("RESULT tool=weft workload=heap-malloc-free ns_per_pair=%.1f saturated_ns_per_pair=%.1f "
+              "libc_ns_per_pair=%.1f\n",
+              ns_per_malloc_free(true, 1000), ns_per_malloc_free(true, 1000000), ns_per_malloc_free(false, 1));
   return 0;
 }

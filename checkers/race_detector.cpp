@@ -151,7 +151,7 @@ void RaceDetector::write(sched::Execution& x, ThreadId t, VarShadow& v, ObjectRe
 }
 
 VectorClock& RaceDetector::message(ObjectRef channel, std::uint64_t number) {
-  auto& all = channels_[static_cast<unsigned>(channel.kind) & 15];
+  auto& all = channels_[static_cast<unsigned>(channel.kind) % sched::kObjectKinds];
   if (channel.index >= all.size()) all.resize(channel.index + 1);
   MessageClocks& m = all[channel.index];
   if (number >= m.clocks.size()) {

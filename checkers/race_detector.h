@@ -171,7 +171,7 @@ class RaceDetector {
   bool reported_ = false;
   std::vector<ThreadState> threads_;
   std::vector<BarrierState> barriers_;      // by barrier index
-  std::vector<MessageClocks> channels_[16];  // by object kind, then index
+  std::vector<MessageClocks> channels_[sched::kObjectKinds];  // by object kind, then index
   VectorClock sections_;
   // Lock sets seen so far (0 is the empty set); kept across executions,
   // since a test's lock names are the same in each.

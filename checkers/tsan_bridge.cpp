@@ -128,6 +128,7 @@ void TsanBridge::on_record(sched::Execution&, const Event& e) {
     case OpKind::Read:
     case OpKind::Write:
     case OpKind::SignalFence:
+    case OpKind::Control:
       return;
   }
 }

@@ -229,4 +229,11 @@ bool repeats_in_execution() noexcept {
 std::uint64_t unclaimed() noexcept { return unclaimed_count.load(std::memory_order_relaxed); }
 std::uint64_t claimed() noexcept { return claimed_count.load(std::memory_order_relaxed); }
 
+void start_symbolizer() noexcept {
+  static std::atomic<bool> started{false};
+  if (!__sanitizer_symbolize_pc || started.exchange(true)) return;
+  char buffer[256] = {};
+  __sanitizer_symbolize_pc(reinterpret_cast<void*>(&start_symbolizer), "%f", buffer, sizeof buffer);
+}
+
 }  // namespace weft::checkers::tsan_report

@@ -33,6 +33,13 @@ bool take(const sched::Execution& x, std::string& text, bool& data_race);
 // rest, often the same race at the next access, are not worth printing.
 bool repeats_in_execution() noexcept;
 
+// start_symbolizer starts TSan's symbolizer process now, outside any
+// execution, if it is not running yet. TSan starts it with pipe() at its
+// first report, and inside an execution weft::interpose would make that a
+// weft pipe the runtime cannot use (TSan's runtime is linked into the
+// executable, so its calls look like the program's own).
+void start_symbolizer() noexcept;
+
 // unclaimed counts the reports that arrived outside any weft execution;
 // claimed those that arrived inside one and became (or will become) weft
 // failures.

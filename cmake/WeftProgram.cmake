@@ -30,9 +30,10 @@
 # every load and store of shared memory becomes a scheduling point and an
 # event the race detector sees; other sanitizers are off for the program),
 # and linked with -Bsymbolic (its own functions and globals bind to its own
-# definitions, never to the driver's). Everything else comes from the driver at load time: the
+# definitions, never to the driver's) and with -Wl,--wrap for each allocation
+# function (its heap is reset with its globals). Everything else comes from the driver at load time: the
 # pthread functions of weft::interpose, the SV-COMP functions of
-# weft::verifier, and exit, abort and __assert_fail.
+# weft::verifier, exit, abort and __assert_fail, and the allocation functions.
 function(weft_add_program_test)
   cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_MEMORY_ACCESSES;NO_TEST" "NAME;EXPECT;EXIT_STATUS;ITERATIONS;SEED;STRATEGY;MAX_STEPS"
                         "SOURCES;ARGS;LINK_LIBRARIES;COMPILE_DEFINITIONS;COMPILE_OPTIONS")
@@ -58,6 +59,20 @@ function(weft_add_program_test)
     target_compile_options(${program} PRIVATE -fno-sanitize=all -fsanitize=thread)
   endif()
   target_link_options(${program} PRIVATE -Wl,-Bsymbolic)
+  # The program's own allocation calls go to the driver's __wrap_<function>
+  # (harness/program/heap_calls.cpp), which serve them from a heap reset
+  # with its globals before every execution.
+  # (The C library's allocation functions and every form of C++ operator
+  # new and delete, by mangled name.)
+  foreach(function malloc calloc realloc reallocarray free posix_memalign aligned_alloc memalign valloc pvalloc
+                   malloc_usable_size strdup strndup getline getdelim asprintf vasprintf
+                   _Znwm _Znam _ZnwmRKSt9nothrow_t _ZnamRKSt9nothrow_t _ZnwmSt11align_val_t _ZnamSt11align_val_t
+                   _ZnwmSt11align_val_tRKSt9nothrow_t _ZnamSt11align_val_tRKSt9nothrow_t
+                   _ZdlPv _ZdaPv _ZdlPvm _ZdaPvm _ZdlPvSt11align_val_t _ZdaPvSt11align_val_t
+                   _ZdlPvmSt11align_val_t _ZdaPvmSt11align_val_t _ZdlPvRKSt9nothrow_t _ZdaPvRKSt9nothrow_t
+                   _ZdlPvSt11align_val_tRKSt9nothrow_t _ZdaPvSt11align_val_tRKSt9nothrow_t)
+    target_link_options(${program} PRIVATE "LINKER:--wrap=${function}")
+  endforeach()
   target_compile_definitions(${program} PRIVATE ${W_COMPILE_DEFINITIONS})
   target_compile_options(${program} PRIVATE ${W_COMPILE_OPTIONS})
   target_link_libraries(${program} PRIVATE ${W_LINK_LIBRARIES})

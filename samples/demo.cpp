@@ -39,7 +39,9 @@ bool demo(const Sample& sample, weft::Options options) {
   std::cout << "buggy body: " << weft::to_string(failure.kind) << " found after " << found.executions
             << (found.executions == 1 ? " execution\n" : " executions\n");
   if (!right_kind) std::cout << "  (expected " << weft::to_string(sample.expected) << ")\n";
-  std::cout << "\n" << failure.to_string() << "\n";
+  std::cout << "\n" << failure.to_string();
+  if (found.shrinking) std::cout << weft::shrinking_text(*found.shrinking);
+  std::cout << "\n";
 
   const weft::Report replayed = weft::replay(failure.token, sample.buggy, options);
   const bool same_kind = replayed.failure && replayed.failure->kind == failure.kind;

@@ -25,6 +25,7 @@ enum class OpKind : std::uint8_t {
   Send, Recv, Close, Kill, Crash, Exit, Poll,
   Nondet, AtomicBegin, AtomicEnd,
   Fence, SignalFence,  // atomic_thread_fence, atomic_signal_fence
+  Control,  // a descriptor's settings changed (fcntl, ioctl, epoll_ctl)
 };
 
 // ValueKind says how to print Event::value.
@@ -42,6 +43,10 @@ inline constexpr std::uint8_t kSpurious = 4;  // a wait returned without a notif
 inline constexpr std::uint8_t kClosed = 8;
 inline constexpr std::uint8_t kEndB = 16;     // a pipe operation on end B (else end A)
 inline constexpr std::uint8_t kFault = 32;    // an injected fault (Options::process_crashes, ...)
+// kTimed: a Wake that ended a wait with a deadline. The waiter could have
+// timed out instead, before the notify that woke it: exhaustive search
+// must try that order too.
+inline constexpr std::uint8_t kTimed = 64;
 
 // is_lock says whether objects of `kind` are locks: every weft mutex, and
 // shared_mutex.
@@ -64,7 +69,8 @@ constexpr bool releases(std::memory_order o) noexcept {
 // is_channel says whether objects of `kind` pass messages: their Send and
 // Recv events carry message numbers.
 constexpr bool is_channel(ObjectKind kind) noexcept {
-  return kind == ObjectKind::Pipe || kind == ObjectKind::Queue || kind == ObjectKind::Future;
+  return kind == ObjectKind::Pipe || kind == ObjectKind::Queue || kind == ObjectKind::Future ||
+         kind == ObjectKind::FdPipe || kind == ObjectKind::Socketpair || kind == ObjectKind::Eventfd;
 }
 
 struct Event {

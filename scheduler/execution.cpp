@@ -127,6 +127,8 @@ OpKind Execution::pending_op(ThreadId t) const noexcept { return threads_[t]->op
 
 ObjectRef Execution::pending_object(ThreadId t) const noexcept { return threads_[t]->object; }
 
+Location Execution::pending_where(ThreadId t) const noexcept { return threads_[t]->where; }
+
 Execution::ThreadRecord& Execution::make_thread() {
   if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<ThreadRecord>());
   ThreadRecord& t = *threads_[thread_count_];
@@ -295,7 +297,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   thread_count_ = 0;
   current_ = next_ = kNoThread;
   on_fiber_ = aborting_ = false;
-  discarded_ = stopped_ = cut_short_ = abandon_ = false;
+  discarded_ = stopped_ = cut_short_ = abandon_ = pruned_ = false;
   uncontrolled_ = 0;
   steps_ = 0;
   free_accesses_ = 0;
@@ -303,6 +305,11 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   index_ = index;
   now_ = 0;
   std::fill(std::begin(object_counts_), std::end(object_counts_), 0u);
+  if (track_identities_) {
+    for (auto& list : identities_) list.clear();
+    made_by_.clear();
+    aliases_.clear();
+  }
   process_count_ = 0;
   make_process({}, "main");
   faults_left_ = config.max_faults;
@@ -339,10 +346,10 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
     if (std::all_of(threads_.begin(), threads_.begin() + thread_count_, [](const auto& r) { return r->ended; }))
       break;
     const ThreadId next = decide(kNoThread, false);
-    if (failure_) break;
+    if (failure_ || aborting_) break;  // a failure, or the strategy pruned the execution
     current_ = next;
   }
-  if (!failure_ && !discarded_) notify_observers();
+  if (!failure_ && !discarded_ && !pruned_) notify_observers();
   if (failure_ || aborting_) unwind_all();
   settle_soft_failure();
   for (Observer* o : observers_) o->end(*this);
@@ -443,7 +450,7 @@ void Execution::update_runnable() {
     for (auto& heads : waiters_)
       for (ThreadId head : heads) recheck(head);
   } else {
-    for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) & 15][o.index]);
+    for (const ObjectRef o : touched_) recheck(waiters_[static_cast<unsigned>(o.kind) % kObjectKinds][o.index]);
     touched_.clear();
     // Waits on no object (a sleep) are few; their readiness is asked each time.
     if (polled_) recheck(waiters_[0][0]);
@@ -480,7 +487,7 @@ void Execution::verify_runnable() const {
 
 void Execution::wait_on(ThreadRecord& t) {
   const ObjectRef o = t.object;
-  auto& heads = waiters_[static_cast<unsigned>(o.kind) & 15];
+  auto& heads = waiters_[static_cast<unsigned>(o.kind) % kObjectKinds];
   const std::uint32_t index = o.kind == ObjectKind::None ? 0 : o.index;
   if (index >= heads.size()) heads.resize(index + 1, kNoThread);
   t.next_waiter = heads[index];
@@ -493,7 +500,7 @@ void Execution::wait_on(ThreadRecord& t) {
 
 void Execution::stop_waiting(ThreadRecord& t) noexcept {
   if (!t.waiting) return;
-  ThreadId* link = &waiters_[static_cast<unsigned>(t.wait_kind) & 15][t.wait_index];
+  ThreadId* link = &waiters_[static_cast<unsigned>(t.wait_kind) % kObjectKinds][t.wait_index];
   while (*link != t.id) link = &threads_[*link]->next_waiter;
   *link = t.next_waiter;
   t.next_waiter = kNoThread;
@@ -523,6 +530,9 @@ ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, const Runn
   } catch (const ScheduleMismatch& e) {
     fail(Verdict::ReplayError, e.what());
     return current;
+  } catch (const Pruned&) {
+    prune();
+    return current;
   }
   schedule_.push(pick, thread_count_);
   return pick;
@@ -550,7 +560,9 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
     runnable_.set(me.id, me.killed || blocker->ready(blocker->state, me.id));
   }
   const ThreadId next = decide(current_, yielding);
-  if (failure_) {
+  // decide sets aborting_ exactly when it failed the execution or the
+  // strategy pruned it.
+  if (aborting_) {
     clear_pending(me);
     return abort_point();
   }
@@ -669,14 +681,18 @@ Event& Execution::append(OpKind op, ObjectRef object, Location where, std::uint8
   return e;
 }
 
-std::uint32_t Execution::choose(std::uint32_t bound) {
+std::uint32_t Execution::choose_from(std::uint32_t bound, bool rare) {
   if (bound <= 1 || aborting_) return 0;
   const tsan::Unseen unseen;
   std::uint32_t value = 0;
   try {
-    value = strategy_->pick_value(bound, steps_);
+    value = rare ? strategy_->pick_rare(bound, steps_) : strategy_->pick_value(bound, steps_);
   } catch (const ScheduleMismatch& e) {
     fail(Verdict::ReplayError, e.what());
+    return 0;
+  } catch (const Pruned&) {
+    // The caller goes on with 0 to its next scheduling point, which unwinds.
+    prune();
     return 0;
   }
   schedule_.push(value, bound);
@@ -701,6 +717,12 @@ bool Execution::end_atomic() noexcept {
   if (depth == 0) return false;
   if (--depth == 0) --in_sections_;
   return true;
+}
+
+void Execution::prune() noexcept {
+  if (failure_ || discarded_ || stopped_) return;
+  pruned_ = true;
+  aborting_ = true;
 }
 
 void Execution::discard() noexcept {
@@ -732,11 +754,53 @@ void Execution::halt() {
 Outcome Execution::outcome() const noexcept {
   if (failure_) return Outcome::Failed;
   if (discarded_) return Outcome::Discarded;
+  if (pruned_) return Outcome::Pruned;
   return stopped_ ? Outcome::Stopped : Outcome::Completed;
 }
 
 ObjectRef Execution::name_object(ObjectKind kind) noexcept {
-  return {kind, ++object_counts_[static_cast<unsigned>(kind)]};
+  const ObjectRef ref{kind, ++object_counts_[static_cast<unsigned>(kind) % kObjectKinds]};
+  if (track_identities_) [[unlikely]] {
+    const ThreadId maker = current_ < thread_count_ ? current_ : 0;
+    if (maker >= made_by_.size()) made_by_.resize(maker + 1, 0);
+    auto& list = identities_[static_cast<unsigned>(kind) % kObjectKinds];
+    if (list.size() <= ref.index) list.resize(ref.index + 1, 0);
+    list[ref.index] = (std::uint64_t{maker} << 24) | made_by_[maker]++;
+  }
+  return ref;
+}
+
+void Execution::bind_address(ObjectRef ref, const void* address) noexcept {
+  if (!track_identities_) return;
+  auto& list = identities_[static_cast<unsigned>(ref.kind) % kObjectKinds];
+  if (list.size() <= ref.index) list.resize(ref.index + 1, 0);
+  std::uintptr_t at = reinterpret_cast<std::uintptr_t>(address);
+  for (const Alias& a : aliases_)
+    if (at - a.begin < a.size) at = a.as + (at - a.begin);
+  // On a thread's stack, an object is known by the thread and its depth
+  // there, which do not depend on which stack the thread ran on (bit 54).
+  for (ThreadId t = 0; t < thread_count_; ++t) {
+    const Stack& stack = threads_[t]->fiber.stack();
+    const auto top = reinterpret_cast<std::uintptr_t>(stack.top());
+    if (stack.base != nullptr && at >= reinterpret_cast<std::uintptr_t>(stack.base) && at < top) {
+      list[ref.index] = (std::uint64_t{1} << 54) | (std::uint64_t{t} << 40) | (top - at);
+      return;
+    }
+  }
+  // Bit 55 tells addresses from makers; user-space addresses fit in 47 bits.
+  list[ref.index] = (std::uint64_t{1} << 55) | at;
+}
+
+void Execution::alias_range(const void* begin, std::size_t size, const void* as) {
+  if (!track_identities_) return;
+  aliases_.push_back({reinterpret_cast<std::uintptr_t>(begin), size, reinterpret_cast<std::uintptr_t>(as)});
+}
+
+std::uint64_t Execution::identity_of(ObjectRef ref) const noexcept {
+  // A thread is its number: threads are numbered in the order they start.
+  if (!track_identities_ || ref.kind == ObjectKind::Thread) return ref.index;
+  const auto& list = identities_[static_cast<unsigned>(ref.kind) % kObjectKinds];
+  return ref.index < list.size() ? list[ref.index] : ref.index;
 }
 
 void Execution::fail(Verdict verdict, std::string message, Location where) {
@@ -750,7 +814,7 @@ void Execution::fail(Verdict verdict, std::string message, Location where) {
 
 void Execution::fail_soft(Verdict verdict, std::string message, Location where) {
   const tsan::Unseen unseen;
-  if (failure_ || discarded_) return;
+  if (failure_ || discarded_ || pruned_) return;
   if (soft_failure_) {
     soft_failure_->message += "\n" + message;
     return;
@@ -825,7 +889,7 @@ void Execution::crash(std::string message) {
 }
 
 void Execution::record_failure(Verdict verdict, std::string message, Location where) {
-  if (failure_ || discarded_) return;
+  if (failure_ || discarded_ || pruned_) return;
   failure_ = failure_record(verdict, std::move(message), where);
 }
 

@@ -95,6 +95,7 @@ enum class Outcome : std::uint8_t {
   Failed,     // failure() says how
   Discarded,  // discard(): an assumption of the test did not hold; not a failure
   Stopped,    // halt(): the program ended it (exit, main returning); see cut_short()
+  Pruned,     // the strategy threw Pruned: it needed no more of this execution
 };
 
 // Death is how a simulated process ended, or is ending: its threads unwind
@@ -118,6 +119,7 @@ class Execution {
     client_ = nullptr;
     record_events_ = false;
     keep_events_ = 0;
+    track_identities_ = false;
   }
   // observe adds an observer for every later execution; it must outlive them.
   void observe(Observer* observer) { observers_.push_back(observer); }
@@ -198,6 +200,9 @@ class Execution {
   // strategy that looks ahead, while the execution decides.
   OpKind pending_op(ThreadId t) const noexcept;
   ObjectRef pending_object(ThreadId t) const noexcept;
+  // pending_where is the call site of that operation (reads-from fuzzing
+  // tells operations apart by it).
+  Location pending_where(ThreadId t) const noexcept;
 
   // step is the scheduling point before an operation. With a blocker the
   // caller is runnable only while it is ready, or, with a deadline, when
@@ -237,13 +242,39 @@ class Execution {
     if (!recording_) return scratch_;
     return append(op, object, where, flags, peer, order, value);
   }
+  // note_change is record() without an event: the waiters on `object` look
+  // again at the next decision. For waiters whose readiness depends on
+  // another object than the one an operation changed (an epoll instance
+  // over the pipes it watches).
+  void note_change(ObjectRef object) { touch(object); }
   // choose makes a value choice in [0, bound) through the strategy and
   // records it; bound <= 1 chooses 0 without recording anything.
-  std::uint32_t choose(std::uint32_t bound);
+  std::uint32_t choose(std::uint32_t bound) { return choose_from(bound, false); }
+  // choose_rare is choose for a choice whose values other than 0 are rare
+  // departures from the usual (a spurious wake-up, a short read or write),
+  // which an exhaustive search bounds per execution (Strategy::pick_rare).
+  std::uint32_t choose_rare(std::uint32_t bound) { return choose_from(bound, true); }
   // spawn creates a runnable thread; it starts at its first scheduling.
   ThreadId spawn(ThreadBody body);
   // name_object gives a new object of `kind` its per-execution name.
   ObjectRef name_object(ObjectKind kind) noexcept;
+
+  // Identities: a search that compares executions (dpor) needs to know an
+  // object again in another execution, where its name (first use first)
+  // may differ. track_identities makes every later execution keep, per
+  // object, its identity: the address its primitive bound it from
+  // (bind_address, for objects a program's memory holds) or else the
+  // thread that made it and how many that thread made before. An object
+  // whose address, or maker, depends on the interleaving (a heap object two
+  // threads allocate in either order) is not known again.
+  void track_identities(bool on) noexcept { track_identities_ = on; }
+  void bind_address(ObjectRef ref, const void* address) noexcept;
+  // alias_range says that objects inside [begin, begin + size) stand for
+  // the ones at `as` (the interposition's twins, made in the arena, for the
+  // program's pthread objects): their identity is taken from there.
+  void alias_range(const void* begin, std::size_t size, const void* as);
+  // identity_of is `ref`'s identity, or its index when not tracked.
+  std::uint64_t identity_of(ObjectRef ref) const noexcept;
   // fail ends the execution with a failure (the first one counts) and
   // throws Unwind when the caller can take it.
   void fail(Verdict verdict, std::string message, Location where = {});
@@ -399,6 +430,8 @@ class Execution {
   ThreadId decide(ThreadId current, bool yielding);
   ThreadId decide_slowly(ThreadId current, bool yielding);
   ThreadId deadlock(ThreadId current);
+  void prune() noexcept;
+  std::uint32_t choose_from(std::uint32_t bound, bool rare);
   bool& unwind_deferred() noexcept;
   ThreadId choose_thread(std::span<const ThreadId> runnable, const RunnableSet* set, ThreadId current,
                          bool yielding);
@@ -414,7 +447,7 @@ class Execution {
   // the next decision, when every change the operation makes is done (some
   // record their event before their last change).
   void touch(ObjectRef object) {
-    const auto& heads = waiters_[static_cast<unsigned>(object.kind) & 15];
+    const auto& heads = waiters_[static_cast<unsigned>(object.kind) % kObjectKinds];
     if (object.index < heads.size() && heads[object.index] != kNoThread) touched_.push_back(object);
   }
   Time earliest_deadline() const noexcept;
@@ -447,7 +480,14 @@ class Execution {
   std::uint64_t generation_ = 0;
   std::uint64_t index_ = 0;
   Time now_ = 0;
-  std::uint32_t object_counts_[16] = {};
+  std::uint32_t object_counts_[kObjectKinds] = {};
+  bool track_identities_ = false;
+  std::vector<std::uint64_t> identities_[kObjectKinds];  // by kind, then index (identity_of)
+  std::vector<std::uint32_t> made_by_;         // by thread: objects it named (identity_of)
+  struct Alias {
+    std::uintptr_t begin, size, as;
+  };
+  std::vector<Alias> aliases_;                 // alias_range
   // The threads that can take the next step (without the timer rule's),
   // kept as threads wait, wake and end. A thread suspended at a scheduling
   // point with a blocker is on the list of its pending object,
@@ -458,7 +498,7 @@ class Execution {
   // waiter), or, for waits on no object, at every decision. The thread at a
   // scheduling point answers for itself.
   RunnableSet runnable_;
-  std::vector<ThreadId> waiters_[16];
+  std::vector<ThreadId> waiters_[kObjectKinds];
   std::vector<ObjectRef> touched_;
   bool touch_all_ = false;
   bool polled_ = false;              // some thread waits on no object (waiters_[0][0])
@@ -488,6 +528,7 @@ class Execution {
   std::uint32_t process_count_ = 0;                        // processes of this execution
   std::uint32_t faults_left_ = 0;
   bool discarded_ = false;           // discard() ended this execution
+  bool pruned_ = false;              // the strategy threw Pruned
   bool stopped_ = false;             // halt() ended it as the program ending
   bool cut_short_ = false;           // ... while other threads had not ended
   bool abandon_ = false;             // abandon_unfinished() was called

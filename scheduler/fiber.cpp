@@ -6,16 +6,8 @@
 #include <new>
 #include <utility>
 
+#include "scheduler/sanitizers.h"
 #include "scheduler/tsan.h"
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WEFT_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define WEFT_ASAN 1
-#endif
 
 #if WEFT_ASAN
 #include <sanitizer/asan_interface.h>

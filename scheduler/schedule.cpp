@@ -98,14 +98,18 @@ std::string Token::encode() const {
   std::vector<std::uint8_t> bytes;
   const Config& c = config;
   const bool faults = c.process_crashes || c.pipe_breaks || c.queue_put_failures;
+  // Written only when not the default, so older tokens read the same.
+  const bool pieces = c.stream_pieces != Config{}.stream_pieces;
   bytes.push_back(static_cast<std::uint8_t>((c.spurious_wakeups ? 1 : 0) | (c.race_detection ? 2 : 0) |
                                             (c.process_crashes ? 4 : 0) | (c.pipe_breaks ? 8 : 0) |
-                                            (c.queue_put_failures ? 16 : 0) | (c.spurious_failures ? 32 : 0)));
+                                            (c.queue_put_failures ? 16 : 0) | (pieces ? 32 : 0) |
+                                            (c.spurious_failures ? 64 : 0)));
   bytes.push_back(static_cast<std::uint8_t>(verdict));
   put_varint(bytes, step);
   put_varint(bytes, execution);
   put_varint(bytes, c.max_steps);
   if (faults) put_varint(bytes, c.max_faults);
+  if (pieces) put_varint(bytes, c.stream_pieces);
   put_varint(bytes, schedule.choices_);
   put_varint(bytes, schedule.bit_count_);
   for (std::size_t i = 0; i < (schedule.bit_count_ + 7) / 8; ++i)
@@ -150,7 +154,8 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   t.config.process_crashes = (bytes[at] & 4) != 0;
   t.config.pipe_breaks = (bytes[at] & 8) != 0;
   t.config.queue_put_failures = (bytes[at] & 16) != 0;
-  t.config.spurious_failures = (bytes[at++] & 32) != 0;
+  const bool pieces = (bytes[at] & 32) != 0;
+  t.config.spurious_failures = (bytes[at++] & 64) != 0;
   const std::uint8_t verdict = bytes[at++];
   if (verdict >= kVerdictCount) {
     error = "the token names a failure kind this weft does not know";
@@ -159,9 +164,11 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   t.verdict = static_cast<Verdict>(verdict);
   std::uint64_t choices = 0, bit_count = 0;
   std::uint64_t max_faults = 1;
+  std::uint64_t stream_pieces = Config{}.stream_pieces;
   const bool faults = t.config.process_crashes || t.config.pipe_breaks || t.config.queue_put_failures;
   if (!get_varint(bytes, at, t.step) || !get_varint(bytes, at, t.execution) || !get_varint(bytes, at, t.config.max_steps) ||
-      (faults && !get_varint(bytes, at, max_faults)) || !get_varint(bytes, at, choices) ||
+      (faults && !get_varint(bytes, at, max_faults)) || (pieces && !get_varint(bytes, at, stream_pieces)) ||
+      !get_varint(bytes, at, choices) ||
       !get_varint(bytes, at, bit_count)) {
     error = "the token's header is incomplete";
     return false;
@@ -177,6 +184,7 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   t.schedule.bit_count_ = bit_count;
   t.schedule.choices_ = choices;
   t.config.max_faults = static_cast<std::uint32_t>(std::min<std::uint64_t>(max_faults, UINT32_MAX));
+  t.config.stream_pieces = static_cast<std::uint32_t>(std::clamp<std::uint64_t>(stream_pieces, 1, UINT32_MAX));
   out = std::move(t);
   return true;
 }

@@ -75,6 +75,8 @@ struct Config {
   bool queue_put_failures = false;
   std::uint32_t max_faults = 1;  // injected faults per execution, all kinds together
   bool spurious_failures = false;  // compare_exchange_weak may fail with the values equal
+  // Pieces one interposed stream write may be split into (>= 1).
+  std::uint32_t stream_pieces = 2;
 };
 
 // Token is everything a replay needs: the schedule, the settings that change

@@ -21,6 +21,10 @@ const char* kind_name(ObjectKind kind) noexcept {
     case ObjectKind::Queue: return "queue";
     case ObjectKind::Process: return "process";
     case ObjectKind::Future: return "future";
+    case ObjectKind::FdPipe: return "pipe";
+    case ObjectKind::Socketpair: return "socketpair";
+    case ObjectKind::Eventfd: return "eventfd";
+    case ObjectKind::Epoll: return "epoll";
   }
   return "object";
 }
@@ -75,6 +79,7 @@ const char* verb(OpKind op) noexcept {
     case OpKind::AtomicEnd: return "atomic_end";
     case OpKind::Fence: return "fence";
     case OpKind::SignalFence: return "signal_fence";
+    case OpKind::Control: return "control";
   }
   return "op";
 }
@@ -95,6 +100,11 @@ const char* message_verb(OpKind op, ObjectKind kind) noexcept {
   if (kind == ObjectKind::Future && op == OpKind::Recv) return "get";
   if (kind == ObjectKind::Process && op == OpKind::Spawn) return "start";
   if (kind == ObjectKind::Process && op == OpKind::Poll) return "status";
+  // Descriptors read and write; a socketpair's shutdown is traced as a close.
+  const bool descriptor = kind == ObjectKind::FdPipe || kind == ObjectKind::Socketpair || kind == ObjectKind::Eventfd;
+  if (descriptor && op == OpKind::Send) return "write";
+  if (descriptor && op == OpKind::Recv) return "read";
+  if (kind == ObjectKind::Epoll && op == OpKind::Poll) return "wait";
   return nullptr;
 }
 
@@ -110,7 +120,8 @@ const char* exit_text(std::uint64_t value) noexcept {
 }
 
 void append_message_detail(std::string& out, const Event& e) {
-  if (e.object.kind == ObjectKind::Pipe) out += (e.flags & kEndB) ? "end B" : "end A";
+  if (e.object.kind == ObjectKind::Pipe || e.object.kind == ObjectKind::Socketpair)
+    out += (e.flags & kEndB) ? "end B" : "end A";
   if (e.object.kind == ObjectKind::Process) {
     if (e.op == OpKind::Exit) out += exit_text(e.value);
     if (e.op == OpKind::Spawn && e.peer != kNoThread) out += "-> T" + std::to_string(e.peer);
@@ -157,6 +168,7 @@ std::string object_name(ObjectRef object) {
 }
 
 std::string operation_name(OpKind op, ObjectKind kind) {
+  if (kind == ObjectKind::None && op == OpKind::Poll) return "poll";  // poll() or select() over descriptors
   if (const char* v = message_verb(op, kind)) return std::string(kind_name(kind)) + "." + v;
   if (kind == ObjectKind::Process) return std::string("process.") + verb(op);
   if (op == OpKind::End || op == OpKind::Spawn) return std::string("thread.") + verb(op);

@@ -31,7 +31,12 @@ struct Location {
 enum class ObjectKind : std::uint8_t {
   None, Thread, Mutex, SharedMutex, Condvar, Semaphore, Latch, Barrier, Atomic, Var,
   Pipe, Queue, Process, Future,
+  // Descriptors of unmodified code (weft::interpose): an OS pipe, a
+  // socketpair, an eventfd and an epoll instance.
+  FdPipe, Socketpair, Eventfd, Epoll,
 };
+// kObjectKinds bounds the ObjectKind values: per-kind tables have this many rows.
+inline constexpr unsigned kObjectKinds = 32;
 
 struct ObjectRef {
   ObjectKind kind = ObjectKind::None;

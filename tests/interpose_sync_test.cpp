@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
@@ -93,6 +94,55 @@ TEST(InterposeSync, UnlockingAnRwlockNobodyHoldsIsMisuse) {
                                              quick(5)),
                                          weft::FailureKind::Misuse);
   EXPECT_NE(f.message.find("does not hold shared"), std::string::npos) << f.message;
+}
+
+// Issue 12, item 7: an error-checking mutex returns POSIX's errors for its
+// misuses (a program may rely on them), where a normal one is Misuse.
+TEST(InterposeSync, ErrorCheckingMutexReturnsEdeadlkAndEperm) {
+  expect_ok(weft::explore(
+                [] {
+                  pthread_mutex_t m = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
+                  WEFT_ASSERT(pthread_mutex_unlock(&m) == EPERM, "unlocking a free mutex");
+                  WEFT_ASSERT(pthread_mutex_lock(&m) == 0);
+                  WEFT_ASSERT(pthread_mutex_lock(&m) == EDEADLK, "relocking from the owner");
+                  std::thread other([&] { WEFT_ASSERT(pthread_mutex_unlock(&m) == EPERM, "unlocking another's"); });
+                  other.join();
+                  WEFT_ASSERT(pthread_mutex_unlock(&m) == 0);
+                  WEFT_ASSERT(pthread_mutex_trylock(&m) == 0);
+                  WEFT_ASSERT(pthread_mutex_unlock(&m) == 0);
+                },
+                quick(20)),
+            20);
+}
+
+TEST(InterposeSync, ErrorCheckingMutexFromAttributes) {
+  expect_ok(weft::explore(
+                [] {
+                  pthread_mutexattr_t attr;
+                  pthread_mutexattr_init(&attr);
+                  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+                  pthread_mutex_t m;
+                  pthread_mutex_init(&m, &attr);
+                  pthread_mutexattr_destroy(&attr);
+                  WEFT_ASSERT(pthread_mutex_lock(&m) == 0);
+                  WEFT_ASSERT(pthread_mutex_lock(&m) == EDEADLK);
+                  WEFT_ASSERT(pthread_mutex_unlock(&m) == 0);
+                  pthread_mutex_destroy(&m);
+                },
+                quick(5)),
+            5);
+}
+
+TEST(InterposeSync, NormalMutexUnlockedByAnotherThreadIsMisuse) {
+  expect_failure(weft::explore(
+                     [] {
+                       pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+                       pthread_mutex_lock(&m);
+                       std::thread other([&] { pthread_mutex_unlock(&m); });
+                       other.join();
+                     },
+                     quick(5)),
+                 weft::FailureKind::Misuse);
 }
 
 TEST(InterposeSync, PosixSemaphoreCountsPermits) {

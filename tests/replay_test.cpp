@@ -144,6 +144,33 @@ TEST(Replay, TokenOfAnotherBodySaysWhereItDiverged) {
   EXPECT_NE(r.failure->message.find("changed since the token was printed"), std::string::npos) << r.failure->message;
 }
 
+// Where a token leaves the body's schedule, the report shows the token's
+// choice beside what each thread of the replay could do there, with
+// locations, and the steps both had in common before.
+TEST(Replay, DivergenceIsShownSideBySide) {
+  const auto found = failure_of(weft::explore(lost_update, weft::Options{}.iterations(5000).race_detection(false)));
+  const weft::Report r = weft::replay(found.token, [] {
+    weft::var<int> x{0};
+    auto add_five = [&] {
+      for (int i = 0; i < 5; ++i) x.set(x.get() + 1);
+    };
+    weft::thread a(add_five);
+    weft::thread b(add_five);
+    a.join();
+    b.join();
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.failure->kind, weft::FailureKind::ReplayError);
+  const std::string& m = r.failure->message;
+  EXPECT_NE(m.find("where the token and this replay part, at step "), std::string::npos) << m;
+  EXPECT_NE(m.find("the token"), std::string::npos) << m;
+  EXPECT_NE(m.find(" | this replay\n"), std::string::npos) << m;
+  EXPECT_TRUE(m.find(" takes the step") != std::string::npos || m.find("no choice left") != std::string::npos) << m;
+  EXPECT_NE(m.find("can run: "), std::string::npos) << m;
+  EXPECT_NE(m.find("(replay_test.cpp:"), std::string::npos) << m;
+  EXPECT_NE(m.find("last steps in common:\n  step  thread"), std::string::npos) << m;
+}
+
 TEST(Replay, TokenThatNoLongerFailsIsNotASilentPass) {
   const auto found = failure_of(weft::explore(lost_update, weft::Options{}.iterations(5000)));
   const weft::Report r = weft::replay(found.token, [] {

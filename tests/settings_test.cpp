@@ -169,6 +169,19 @@ TEST(Header, AReplayedFailureKeepsTheNumberOfItsExecution) {
   EXPECT_EQ(again.executions, 1u);
 }
 
+TEST(Header, ATokenKeepsStreamPiecesOnlyWhenNotTheDefault) {
+  weft::sched::Token plain;
+  weft::sched::Token more;
+  more.config.stream_pieces = 5;
+  EXPECT_LT(plain.encode().size(), more.encode().size()) << "the default costs no byte";
+  weft::sched::Token read;
+  std::string error;
+  ASSERT_TRUE(weft::sched::Token::decode(more.encode(), read, error)) << error;
+  EXPECT_EQ(read.config.stream_pieces, 5u);
+  ASSERT_TRUE(weft::sched::Token::decode(plain.encode(), read, error)) << error;
+  EXPECT_EQ(read.config.stream_pieces, 2u);
+}
+
 // --- OS threads weft does not run ---
 
 TEST(ForeignThread, TouchingAnAtomicTheExecutionUsesIsMisuse) {

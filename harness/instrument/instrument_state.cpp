@@ -40,7 +40,10 @@ void State::begin(sched::Execution& x) {
 sched::ObjectRef State::name(sched::Execution& x, const volatile void* address) {
   bool added = false;
   sched::ObjectRef& ref = names_.get(reinterpret_cast<std::uintptr_t>(address), added);
-  if (added) ref = x.name_object(sched::ObjectKind::Var);
+  if (added) {
+    ref = x.name_object(sched::ObjectKind::Var);
+    x.bind_address(ref, const_cast<const void*>(address));
+  }
   return ref;
 }
 
@@ -52,6 +55,7 @@ AtomicShadow& State::atomic(sched::Execution& x, const volatile void* address) {
     AtomicShadow& a = atomics_[used_atomics_++];
     index = static_cast<std::uint32_t>(used_atomics_);
     a.ref = x.name_object(sched::ObjectKind::Atomic);
+    x.bind_address(a.ref, const_cast<const void*>(address));
     a.clock.clear();
     a.seen.clear();
     return a;

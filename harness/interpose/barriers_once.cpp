@@ -98,7 +98,7 @@ int pthread_once(pthread_once_t* once, void (*init)()) {
   if (once_done(once)) return 0;
   Execution* x = controlling(__builtin_return_address(0), once);
   if (!x) return real_once(once, init);
-  MutexTwin& t = table_of(*x).twin<MutexTwin>(once, [&] { return make_twin<MutexTwin>(*x, false); });
+  MutexTwin& t = table_of(*x).twin<MutexTwin>(once, [&] { return make_twin<MutexTwin>(*x, false, false); });
   const SavedOnceCall saved;
   deferred(*x, [&] { t.mutex->lock(kNowhere); });
   leave_if_ending(*x);

@@ -30,15 +30,22 @@ class Real {
 
   template <class... Args>
   auto operator()(Args... args) const noexcept {
+    void* p = resolve();
+    F f;
+    static_assert(sizeof f == sizeof p);
+    std::memcpy(&f, &p, sizeof f);  // an object pointer to a function pointer, as dlsym requires
+    return f(args...);
+  }
+
+  // resolve looks the target up now if it was not yet (for functions that
+  // signal handlers call, looked up before main), and returns it.
+  void* resolve() const noexcept {
     void* p = cached_.load(std::memory_order_acquire);
     if (!p) {
       p = find_real(name_, version_);
       cached_.store(p, std::memory_order_release);
     }
-    F f;
-    static_assert(sizeof f == sizeof p);
-    std::memcpy(&f, &p, sizeof f);  // an object pointer to a function pointer, as dlsym requires
-    return f(args...);
+    return p;
   }
 
  private:

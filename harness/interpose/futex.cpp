@@ -49,6 +49,7 @@ FutexTwin& twin(Execution& x, const void* word) {
   return table_of(x).twin<FutexTwin>(word, [&] {
     FutexTwin* t = make_twin<FutexTwin>(x);
     t->ref = x.name_object(sched::ObjectKind::Atomic);
+    x.bind_address(t->ref, word);
     return t;
   });
 }
@@ -87,7 +88,8 @@ long wait(Execution& x, const int* word, int expected, std::int64_t deadline, st
     detail::record_op(x, sched::OpKind::Wake, f.ref, kNowhere, sched::kTimedOut);
     return fail(ETIMEDOUT);
   }
-  detail::record_op(x, sched::OpKind::Wake, f.ref, kNowhere);
+  detail::record_op(x, sched::OpKind::Wake, f.ref, kNowhere,
+                    deadline != sched::kNever ? sched::kTimed : 0);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "clocks.h"
 #include "forwarding.h"
+#include "mutex_state.h"
 #include "twins.h"
 
 namespace weft::interpose {
@@ -35,10 +36,18 @@ constexpr int kDestroyed = -1;
 const void* key(pthread_spinlock_t* s) noexcept { return const_cast<const int*>(s); }
 
 MutexTwin& spin_twin(Execution& x, pthread_spinlock_t* s) {
-  return table_of(x).twin<MutexTwin>(key(s), [&] { return make_twin<MutexTwin>(x, false); });
+  return table_of(x).twin<MutexTwin>(key(s), [&] { return make_twin<MutexTwin>(x, false, false); });
+}
+
+// held_by_caller says whether the calling thread holds `t`'s mutex. Only
+// that thread can make it so or undo it, so the answer needs no scheduling
+// point to be the same in every interleaving.
+bool held_by_caller(Execution& x, MutexTwin& t) {
+  return weft::detail::MutexAccess::state(x, *t.mutex).owner == x.current();
 }
 
 int lock(Execution& x, MutexTwin& t) {
+  if (t.error_checking && held_by_caller(x, t)) return EDEADLK;
   deferred(x, [&] { t.mutex->lock(kNowhere); });
   leave_if_ending(x);
   return 0;
@@ -52,12 +61,14 @@ int try_lock(Execution& x, MutexTwin& t) {
 
 int lock_until(Execution& x, MutexTwin& t, clockid_t clock, const timespec* at) {
   if (!clock_base(clock) || !valid(*at)) return EINVAL;
+  if (t.error_checking && held_by_caller(x, t)) return EDEADLK;
   const bool ok = deferred(x, [&] { return t.mutex->lock_until(deadline_on(clock, *at), kNowhere); });
   leave_if_ending(x);
   return ok || x.aborting() ? 0 : ETIMEDOUT;
 }
 
 int unlock(Execution& x, MutexTwin& t) {
+  if (t.error_checking && !held_by_caller(x, t)) return EPERM;
   deferred(x, [&] { t.mutex->unlock(kNowhere); });
   return 0;
 }
@@ -67,7 +78,8 @@ MutexTwin& mutex_twin(Execution& x, pthread_mutex_t* m) {
   return table_of(x).twin<MutexTwin>(m, [&] {
     const int kind = m->__data.__kind;
     if (kind == kDestroyed) misuse(x, "uses a pthread mutex after pthread_mutex_destroy");
-    return make_twin<MutexTwin>(x, kind != kDestroyed && (kind & kKindMask) == PTHREAD_MUTEX_RECURSIVE);
+    const int type = kind == kDestroyed ? PTHREAD_MUTEX_NORMAL : kind & kKindMask;
+    return make_twin<MutexTwin>(x, type == PTHREAD_MUTEX_RECURSIVE, type == PTHREAD_MUTEX_ERRORCHECK);
   });
 }
 

@@ -25,6 +25,7 @@ struct Range {
 struct RuntimeRanges {
   Range unwinder_code;
   Range data[2];
+  Range sanitizer_code;  // a shared sanitizer runtime's (libasan, libubsan, ...)
 };
 
 void widen(Range& r, std::uintptr_t begin, std::uintptr_t end) noexcept {
@@ -35,6 +36,14 @@ void widen(Range& r, std::uintptr_t begin, std::uintptr_t end) noexcept {
 int find_runtime(dl_phdr_info* info, std::size_t, void* out) {
   auto& ranges = *static_cast<RuntimeRanges*>(out);
   if (!info->dlpi_name) return 0;
+  if (std::strstr(info->dlpi_name, "san.so")) {
+    for (int i = 0; i < info->dlpi_phnum; ++i) {
+      const ElfW(Phdr)& h = info->dlpi_phdr[i];
+      const std::uintptr_t begin = info->dlpi_addr + h.p_vaddr;
+      if (h.p_type == PT_LOAD && (h.p_flags & PF_X)) widen(ranges.sanitizer_code, begin, begin + h.p_memsz);
+    }
+    return 0;
+  }
   const bool unwinder = std::strstr(info->dlpi_name, "libgcc_s.so") != nullptr;
   const bool runtime = unwinder || std::strstr(info->dlpi_name, "libstdc++.so") != nullptr;
   if (!runtime) return 0;
@@ -66,6 +75,10 @@ const RuntimeRanges& runtime_ranges() noexcept {
 
 bool from_runtime(const void* caller) noexcept {
   return runtime_ranges().unwinder_code.holds(reinterpret_cast<std::uintptr_t>(caller));
+}
+
+bool from_sanitizer(const void* caller) noexcept {
+  return runtime_ranges().sanitizer_code.holds(reinterpret_cast<std::uintptr_t>(caller));
 }
 
 bool runtime_object(const void* object) noexcept {

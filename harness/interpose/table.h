@@ -15,8 +15,10 @@
 // pthread_cond_*, pthread_rwlock_*, pthread_barrier_*, pthread_once; sem_init,
 // _destroy, _wait, _trywait, _timedwait, _clockwait, _post, _getvalue;
 // clock_gettime, gettimeofday, time, timespec_get, nanosleep,
-// clock_nanosleep, usleep, sleep, sched_yield; syscall. Nothing else (not
-// main; exit, abort and __assert_fail are libweft's own, for every
+// clock_nanosleep, usleep, sleep, sched_yield; syscall; the descriptor
+// calls of docs/descriptors.md (pipe, socketpair, eventfd, epoll, read,
+// write, poll, select, close, dup, fcntl, ioctl, fork, ...). Nothing else
+// (not main; exit, abort and __assert_fail are libweft's own, for every
 // executable: harness/src/process_exit.cpp).
 
 #include <pthread.h>
@@ -57,6 +59,12 @@ inline Execution* controlling() noexcept {
 // depend on what earlier executions unwound, so replays in a new process
 // would diverge: such calls go to the real function.
 bool from_runtime(const void* caller) noexcept;
+
+// from_sanitizer says whether `caller` is in a shared sanitizer runtime
+// (GCC's libasan, libubsan): UndefinedBehaviorSanitizer checks that memory
+// is readable by writing it into a pipe of its own, so its pipe() must be
+// the kernel's, not one of weft's (whose objects it would check again).
+bool from_sanitizer(const void* caller) noexcept;
 
 // runtime_object says whether `object` is one of the C++ runtime's own
 // (in the writable data of libstdc++ or libgcc_s): the locks libstdc++
@@ -117,6 +125,7 @@ struct Twin {
 };
 
 struct ThreadTwin;
+class FdTable;
 
 // Table holds one execution's twins by the address of their pthread object.
 // Controlled calls never touch the pthread object's memory (besides
@@ -138,6 +147,8 @@ class Table {
     const sched::tsan::Unseen unseen;  // weft's bookkeeping, which TSan must not take for the program's
     if (T* t = find<T>(address)) return *t;
     T* made = make();
+    // An exhaustive search knows the twin again by its pthread object.
+    if (Execution* x = Execution::bound()) x->alias_range(made, sizeof(T), address);
     objects_[address] = made;
     return *made;
   }
@@ -155,6 +166,10 @@ class Table {
     unsigned count = 0;
   };
   std::vector<ClockReads> clock_reads;
+
+  // fds is the execution's descriptor table (fd_table.h), once it made a
+  // descriptor.
+  FdTable* fds = nullptr;
 
  private:
   std::unordered_map<const void*, Twin*> objects_;

@@ -25,14 +25,19 @@ class PthreadMutex : public detail::MutexBase {
 };
 
 // MutexTwin stands for a pthread_mutex_t, a pthread_spinlock_t or the
-// mutual exclusion of a pthread_once_t. Normal and error-checking mutexes
-// behave alike: weft reports every misuse an error-checking mutex would
-// return an error for, and those a normal one leaves undefined.
+// mutual exclusion of a pthread_once_t. A normal mutex's misuses (relocking
+// it from its owner, unlocking it from another thread), which POSIX leaves
+// undefined, are reported as Misuse. An error-checking one
+// (PTHREAD_MUTEX_ERRORCHECK) returns the errors POSIX defines for them
+// instead, EDEADLK and EPERM, which a program may test for.
 struct MutexTwin : Twin {
   static constexpr Kind kKind = Kind::Mutex;
-  explicit MutexTwin(bool recursive) : Twin(kKind) { mutex.emplace(recursive); }
+  MutexTwin(bool recursive, bool checks_errors) : Twin(kKind), error_checking(checks_errors) {
+    mutex.emplace(recursive);
+  }
   void destroy() override { mutex.reset(); }
   std::optional<PthreadMutex> mutex;
+  bool error_checking;
 };
 
 // mutex_twin returns the twin of `m`; its kind (normal, recursive,

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "program_heap.h"
+
 namespace weft::program {
 
 void copy_bytes(char* to, const char* from, std::size_t n) noexcept {
@@ -51,6 +53,7 @@ int find_writable(dl_phdr_info* info, std::size_t, void* p) {
 }  // namespace
 
 std::unique_ptr<ProgramImage> ProgramImage::load(const std::string& path, std::string& error) {
+  if (!make_program_heap(error)) return nullptr;  // before the constructors allocate
   // RTLD_NOW: a symbol nothing defines is an error now, not a crash in the
   // middle of an execution. RTLD_LOCAL: the program's symbols stay its own.
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -80,6 +83,8 @@ std::unique_ptr<ProgramImage> ProgramImage::load(const std::string& path, std::s
     s.snapshot = base + skew;
     copy_bytes(s.snapshot, at, size);
   }
+  const HeapLock hold;
+  program_heap()->snapshot();
   return image;
 }
 
@@ -89,6 +94,8 @@ ProgramImage::~ProgramImage() = default;
 
 void ProgramImage::reset() noexcept {
   for (const Segment& s : segments_) copy_bytes(s.at, s.snapshot, s.size);
+  const HeapLock hold;
+  program_heap()->restore();
 }
 
 std::size_t ProgramImage::data_bytes() const noexcept {

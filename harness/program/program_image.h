@@ -1,7 +1,8 @@
 #pragma once
 // ProgramImage: a C or C++ program built as its own shared object, loaded
 // once, whose writable data (.data, .bss: its global and static variables)
-// is put back to its state after loading before every execution.
+// and heap (program_heap.h) are put back to their state after loading
+// before every execution.
 //
 // Why a shared object: its writable PT_LOAD segment holds exactly the
 // program's globals, apart from weft's (which live in the executable and
@@ -31,7 +32,7 @@ class ProgramImage {
   using MainFunction = int (*)(int, char**, char**);
 
   // load opens the shared object at `path` (its constructors run now, once)
-  // and snapshots its writable data. On failure it returns null and sets
+  // and snapshots its writable data and its heap. On failure it returns null and sets
   // `error` to a sentence saying why (no such file, undefined symbol, no
   // main, ...).
   static std::unique_ptr<ProgramImage> load(const std::string& path, std::string& error);
@@ -40,9 +41,10 @@ class ProgramImage {
   ~ProgramImage();  // keeps the object loaded: see the .cpp
 
   MainFunction main_function() const noexcept { return main_; }
-  // reset puts every writable byte of the program back to its snapshot.
+  // reset puts every writable byte of the program, and its heap, back to
+  // their snapshots.
   void reset() noexcept;
-  // data_bytes is how many bytes reset() copies.
+  // data_bytes is how many bytes of writable data reset() copies.
   std::size_t data_bytes() const noexcept;
 
  private:

@@ -14,9 +14,11 @@
 #include <optional>
 #include <stdexcept>
 
+#include "crash_handler.h"
 #include "program_exit.h"
 #include "process_exit.h"
 #include "program_image.h"
+#include "report_reserve.h"
 #include "scheduler/execution.h"
 #include "tested_line.h"
 #include "token_file.h"
@@ -26,6 +28,8 @@
 extern "C" char** environ;
 // The -finstrument-functions hooks of weft::verifier (atomic_functions.cpp).
 extern "C" void __cyg_profile_func_enter(void* function, void* call_site);
+// The program's malloc (heap_calls.cpp).
+extern "C" void* __wrap_malloc(std::size_t size);
 
 namespace weft::program {
 
@@ -44,6 +48,8 @@ namespace {
     reinterpret_cast<void (*)()>(&::__VERIFIER_atomic_begin),
     reinterpret_cast<void (*)()>(&::__cyg_profile_func_enter),
     reinterpret_cast<void (*)()>(&::reach_error),
+    reinterpret_cast<void (*)()>(&::__wrap_malloc),
+    reinterpret_cast<void (*)()>(&weft::detail::crash_report_begins),
 };
 
 std::optional<FailureKind> kind_named(const std::string& name) {
@@ -134,6 +140,33 @@ void print_notes(const Report& report) {
               << " executions were discarded by __VERIFIER_assume\n";
 }
 
+// print_outcome prints what the exploration or replay found and returns the
+// driver's exit status.
+int print_outcome(const Report& report, const std::string& who, std::optional<FailureKind> expected, bool replaying,
+                  const Options& options) {
+  if (report.ok()) {
+    std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
+              << ", strategy " << options.strategy().to_string() << ")\n";
+    print_notes(report);
+    if (!expected) return 0;
+    std::cout << who << "expected " << to_string(*expected) << ", but found no failure\n";
+    return 1;
+  }
+  const Failure& f = *report.failure;
+  std::cout << f.to_string();
+  if (report.shrinking) std::cout << shrinking_text(*report.shrinking);
+  if (!f.token.empty())
+    std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
+  if (!replaying) print_notes(report);
+  if (expected && f.kind == *expected) {
+    std::cout << who << (replaying ? "replayed" : "found") << " the expected " << to_string(f.kind) << '\n';
+    return 0;
+  }
+  std::cout << who << (expected ? "expected " + std::string(to_string(*expected)) : std::string("expected no failure"))
+            << ", but " << (replaying ? "the replay" : "the exploration") << " found " << to_string(f.kind) << '\n';
+  return 1;
+}
+
 }  // namespace
 
 int run_program(const ProgramTest& test, int argc, char** argv) {
@@ -150,6 +183,10 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
     std::cerr << who << e.what() << '\n';
     return 2;
   }
+  // stdout's buffer is the driver's own, not the C library's heap, which
+  // the program may break or leave locked (see crash_report_began).
+  static char stdout_buffer[BUFSIZ];
+  std::setvbuf(stdout, stdout_buffer, ::isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof stdout_buffer);
   std::string error;
   const std::unique_ptr<ProgramImage> image = ProgramImage::load(test.library, error);
   if (!image) {
@@ -172,27 +209,22 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
     report = replaying ? replay(token, body, options) : explore(body, options);
   }
   if (!detail::quiet()) std::cout << tested_line(report) << '\n';
+  // The program's exit handlers and global destructors run when the driver
+  // exits: on the program as its constructors left it, not as the last
+  // execution did (its threads may have been dropped half-way through
+  // changing the heap).
+  image->reset();
 
-  if (report.ok()) {
-    std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
-              << ", strategy " << options.strategy().to_string() << ")\n";
-    print_notes(report);
-    if (!expected) return 0;
-    std::cout << who << "expected " << to_string(*expected) << ", but found no failure\n";
-    return 1;
+  const int status = print_outcome(report, who, expected, replaying, options);
+  if (crash_report_began()) {
+    // The crash may have been the C library aborting inside malloc, its
+    // heap broken and its lock held for good: end as the crash would have
+    // ended the process, with no exit handler (they free into that heap).
+    std::cout.flush();
+    std::fflush(stdout);
+    ::_exit(status);
   }
-  const Failure& f = *report.failure;
-  std::cout << f.to_string();
-  if (!f.token.empty())
-    std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
-  if (!replaying) print_notes(report);
-  if (expected && f.kind == *expected) {
-    std::cout << who << (replaying ? "replayed" : "found") << " the expected " << to_string(f.kind) << '\n';
-    return 0;
-  }
-  std::cout << who << (expected ? "expected " + std::string(to_string(*expected)) : std::string("expected no failure"))
-            << ", but " << (replaying ? "the replay" : "the exploration") << " found " << to_string(f.kind) << '\n';
-  return 1;
+  return status;
 }
 
 }  // namespace weft::program

@@ -14,7 +14,7 @@ namespace {
 // split chooses how many of `n` bytes (n >= 1) an operation moves: all of
 // them, or (one time in two) a shorter length chosen uniformly.
 std::size_t split(Execution& x, std::size_t n) {
-  if (n <= 1 || x.choose(2) == 0) return n;
+  if (n <= 1 || x.choose_rare(2) == 0) return n;
   const auto shorter = static_cast<std::uint32_t>(std::min<std::size_t>(n - 1, std::numeric_limits<std::uint32_t>::max()));
   return 1 + x.choose(shorter);
 }

@@ -42,7 +42,7 @@ void enqueue_self(Execution& x, CondvarState& cv, source_location where) {
 // block_self waits for a notify that picks the caller, its deadline or, if
 // enabled, a spurious wake-up; false when the deadline ended it.
 bool block_self(Execution& x, CondvarState& cv, std::int64_t deadline, source_location where) {
-  if (x.config().spurious_wakeups && x.choose(2) == 1) {
+  if (x.config().spurious_wakeups && x.choose_rare(2) == 1) {
     cv.remove(x.current());
     record_op(x, OpKind::Wake, cv.ref, where, sched::kSpurious);
     return true;
@@ -60,7 +60,7 @@ bool block_self(Execution& x, CondvarState& cv, std::int64_t deadline, source_lo
     record_op(x, OpKind::Wake, cv.ref, where, sched::kTimedOut);
     return false;
   }
-  record_op(x, OpKind::Wake, cv.ref, where);
+  record_op(x, OpKind::Wake, cv.ref, where, deadline != sched::kNever ? sched::kTimed : 0);
   return true;
 }
 }  // namespace

@@ -185,6 +185,9 @@ __attribute__((no_sanitize("address"))) void CrashGuard::on_signal(int signal, s
   Execution* x = Execution::bound();
   if (guard && x && !reporting) {
     const Execution::Uncontrolled weft_itself;  // as in on_terminate
+    // From here on weft allocates nothing from the C library's heap where
+    // the executable says it must not (a program test's driver).
+    if (&crash_report_begins != nullptr) crash_report_begins();
     std::string what = thread_name(x->current()) + " received " + signal_name(signal);
     const sched::Stack* stack = x->current_stack();
     if ((signal == SIGSEGV || signal == SIGBUS) && stack && info && stack->in_guard(info->si_addr))

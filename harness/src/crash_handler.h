@@ -18,6 +18,12 @@
 
 namespace weft::detail {
 
+// crash_report_begins, where the executable defines it (a program test's
+// driver: weft::program), is called before a report is built: the code under
+// test may have left the C library's heap broken or locked, and it makes
+// weft's own allocations stop using that heap. A weak reference.
+void crash_report_begins() noexcept __attribute__((weak));
+
 class CrashGuard {
  public:
   explicit CrashGuard(std::size_t trace_tail);

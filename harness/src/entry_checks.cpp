@@ -13,12 +13,39 @@ Failure misuse_before_running(std::string message) {
   f.message = std::move(message);
   return f;
 }
+
+// unusable_search_options refuses the settings of exhaustive search, time
+// and shards that would test nothing or cannot work.
+std::optional<Failure> unusable_search_options(const Options& options) {
+  if (options.time_limit() && options.time_limit()->count() <= 0)
+    return misuse_before_running("Options::time_limit is " + std::to_string(options.time_limit()->count()) +
+                                 " ns: no execution would run and the test would pass untested; give it a time "
+                                 "above 0, or leave it unset for no limit");
+  if (options.shard_count() == 0)
+    return misuse_before_running("Options::shard has 0 shards: use 1 or more");
+  if (options.shard_index() >= options.shard_count())
+    return misuse_before_running("Options::shard index " + std::to_string(options.shard_index()) +
+                                 " is out of range for " + std::to_string(options.shard_count()) +
+                                 " shards, numbered from 0 to " + std::to_string(options.shard_count() - 1));
+  if (options.preemption_bound() && !options.strategy().exhaustive())
+    return misuse_before_running("Options::preemption_bound (WEFT_PREEMPTION_BOUND) bounds an exhaustive search, "
+                                 "but the strategy is " + options.strategy().to_string() +
+                                 ", which samples: use Strategy::dpor() (WEFT_STRATEGY=dpor) with it");
+  if (!options.checkpoint().empty() && !options.strategy().exhaustive())
+    return misuse_before_running("Options::checkpoint (WEFT_CHECKPOINT) saves the progress of an exhaustive search, "
+                                 "but the strategy is " + options.strategy().to_string() +
+                                 ": use Strategy::dpor() (WEFT_STRATEGY=dpor) with it");
+  return std::nullopt;
+}
 }  // namespace
 
 std::optional<Failure> unusable_options(const Options& options, bool exploring) {
   if (exploring && options.iterations() == 0)
     return misuse_before_running(
         "Options::iterations is 0: no execution would run and the test would pass untested; use 1 or more");
+  if (exploring) {
+    if (std::optional<Failure> f = unusable_search_options(options)) return f;
+  }
   if (options.stack_size() > Options::kMaxStackSize)
     return misuse_before_running("Options::stack_size is " + std::to_string(options.stack_size()) +
                                  " bytes, over the " + std::to_string(Options::kMaxStackSize >> 30) +

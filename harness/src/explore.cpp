@@ -3,29 +3,39 @@
 #include "weft/explore.h"
 
 #include <algorithm>
+#include <chrono>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
 
 #include "checkers/escape_checker.h"
+#include "checkpoint.h"
 #include "checkers/lock_order.h"
 #include "checkers/checks.h"
 #include "checkers/race_detector.h"
 #include "checkers/tsan_bridge.h"
+#include "checkers/tsan_report.h"
 #include "crash_handler.h"
+#include "divergence.h"
 #include "execution_lease.h"
 #include "entry_checks.h"
 #include "failure_builder.h"
 #include "foreign_use.h"
 #include "interposition_hook.h"
+#include "search_driver.h"
+#include "scheduler/dfs_strategy.h"
+#include "scheduler/dpor_strategy.h"
+#include "make_strategy.h"
+#include "progress_line.h"
 #include "scheduler/execution.h"
-#include "scheduler/pct_strategy.h"
 #include "scheduler/random_strategy.h"
 #include "scheduler/replay_strategy.h"
 #include "scheduler/rng.h"
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
 #include "tested_line.h"
+#include "shrink.h"
 #include "token_file.h"
 #include "watchdog.h"
 
@@ -41,9 +51,12 @@ sched::ThreadBody body_of(const std::function<void()>& body) {
   return b;
 }
 
-std::unique_ptr<sched::Strategy> make_strategy(const Options& o) {
-  if (o.strategy().kind() == Strategy::Kind::Random) return std::make_unique<sched::RandomStrategy>(o.seed());
-  return std::make_unique<sched::PctStrategy>(o.seed(), o.strategy().depth());
+// make_search is the exhaustive search the options ask for, or null.
+std::unique_ptr<sched::Search> make_search(const Options& o, const sched::Execution& execution) {
+  if (!o.strategy().exhaustive()) return nullptr;
+  if (o.preemption_bound())
+    return std::make_unique<sched::DfsStrategy>(o.preemption_bound(), o.shard_index(), o.shard_count());
+  return std::make_unique<sched::DporStrategy>(execution, o.shard_index(), o.shard_count());
 }
 
 // failed_before_running is the report of a failure found before any
@@ -157,6 +170,7 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::Checks& 
 // weft's fibers' happens-before and report into weft.
 void watch_with_tsan(sched::Execution& execution, checkers::TsanBridge& bridge) {
   if (!checkers::TsanBridge::active()) return;
+  checkers::tsan_report::start_symbolizer();
   execution.observe(&bridge);
   execution.tap(&bridge);
 }
@@ -195,6 +209,7 @@ sched::Config config_of(const Options& o) {
   c.queue_put_failures = o.queue_put_failures();
   c.max_faults = o.max_faults();
   c.spurious_failures = o.spurious_failures();
+  c.stream_pieces = std::max<std::uint32_t>(o.stream_pieces(), 1);
   return c;
 }
 
@@ -224,14 +239,63 @@ Failure all_discarded(std::uint64_t executions) {
   return f;
 }
 
+// grouped writes 1234567 as "1,234,567".
+std::string grouped(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (std::size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
+detail::ShrinkLimits shrink_limits(const Options& o) {
+  return detail::ShrinkLimits{o.shrink_executions(), std::chrono::milliseconds(o.shrink_milliseconds())};
+}
+
+// failed_execution is the report of the failed execution number `index`
+// that just ran, shrunk first when the options ask for it.
+Failure failed_execution(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
+                         const std::function<void()>& body, const Options& options, Report& report) {
+  std::optional<detail::Shrunk> shrunk;
+  if (options.shrink()) shrunk = detail::shrink(execution, config, index, body_of(body), shrink_limits(options));
+  Failure failure = failure_of(execution, config, index, body, options);
+  if (shrunk) {
+    report.shrinking = shrunk->summary;
+    report.shrinking->cause = detail::cause_text(*shrunk, failure);
+  }
+  return failure;
+}
+
 std::string describe(sched::Verdict v, std::uint64_t step) {
   return std::string(to_string(static_cast<FailureKind>(v))) + " at step " + std::to_string(step);
 }
 }  // namespace
 
 std::ostream& operator<<(std::ostream& out, const Report& report) {
-  if (report.ok()) return out << "weft: no failure in " << report.executions << " executions\n";
-  return out << *report.failure;
+  if (!report.ok()) {
+    out << *report.failure;
+    if (report.shrinking) out << shrinking_text(*report.shrinking);
+    return out;
+  }
+  if (report.exhausted()) {
+    out << "weft: all " << grouped(report.executions) << " executions explored, none failed (" << report.space;
+    if (report.redundant > 0) out << "; " << grouped(report.redundant) << " redundant runs";
+    return out << ")\n";
+  }
+  out << "weft: no failure in " << grouped(report.executions) << " executions";
+  if (!report.not_searched.empty())
+    out << ", but not all of " << (report.space.empty() ? "them" : report.space) << ": " << report.not_searched;
+  return out << "\n";
+}
+
+std::string shrinking_text(const Shrinking& s) {
+  const auto counts = [](std::uint64_t preemptions, std::uint64_t steps) {
+    return std::to_string(preemptions) + (preemptions == 1 ? " preemption, " : " preemptions, ") +
+           std::to_string(steps) + " steps";
+  };
+  std::string out = "shrunk from " + counts(s.original_preemptions, s.original_steps) + " to " +
+                    counts(s.preemptions, s.steps) + " in " + std::to_string(s.executions) + " executions" +
+                    (s.cut_short ? " (stopped by Options::shrink_executions or shrink_milliseconds)" : "") + "\n";
+  if (!s.cause.empty()) out += "cause: " + s.cause + "\n";
+  return out + "token as found: " + s.original_token + "\n";
 }
 
 Report explore(const std::function<void()>& body, const Options& options) {
@@ -239,7 +303,16 @@ Report explore(const std::function<void()>& body, const Options& options) {
   if (std::optional<Failure> f = detail::unusable_options(options, true)) return failed_before_running(std::move(*f));
   ExecutionLease lease(options.stack_size());
   sched::Execution& execution = lease.execution();
-  const std::unique_ptr<sched::Strategy> strategy = make_strategy(options);
+  const std::unique_ptr<sched::Search> search = make_search(options, execution);
+  const std::unique_ptr<sched::Strategy> sampler = search ? nullptr : detail::make_strategy(options, execution);
+  if (sampler)
+    if (sched::Observer* o = sampler->observer()) execution.observe(o);
+  // The partial-order reduction learns what each operation touched from
+  // the events the execution records as it goes.
+  if (auto* dpor = dynamic_cast<sched::DporStrategy*>(search.get())) {
+    execution.tap(dpor);
+    execution.track_identities(true);
+  }
   const sched::Config config = config_of(options);
   execution.keep_events(options.trace_steps());
   execution.record_events(options.record_every_execution());
@@ -251,17 +324,50 @@ Report explore(const std::function<void()>& body, const Options& options) {
   report.race_detection = config.race_detection;
   detail::ScheduleTally tally;
   bool controlled = false;
-  for (std::uint64_t i = 0; i < options.iterations(); ++i) {
-    execution.run(*strategy, config, i, body_of(body));
-    report.executions = i + 1;
-    if (execution.failure()) {
+  detail::ProgressLine progress(detail::progress_shown(options.progress()), std::cerr,
+                                [] { return std::chrono::steady_clock::now(); });
+  if (search) {
+    detail::SearchDriver driver(*search, options, report);
+    if (std::optional<Failure> f = driver.start()) return failed_before_running(std::move(*f));
+    while (driver.more()) {
+      execution.run(*search, config, driver.index(), body_of(body));
+      const bool counted = driver.counted();
+      if (execution.failure()) {
+        progress.finish();
+        if (!counted) ++report.executions;
+        tally.add(execution, report);
+        report.failure = failed_execution(execution, config, report.executions - 1, body, options, report);
+        driver.finish(true);
+        return report;
+      }
+      if (!counted) continue;
+      count_outcome(execution, report);
       tally.add(execution, report);
-      report.failure = failure_of(execution, config, i, body, options);
-      return report;
+      progress.update(report.executions, 0, report.discarded);
+      controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
-    count_outcome(execution, report);
-    tally.add(execution, report);
-    controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
+    driver.finish(false);
+  } else {
+    const detail::Deadline deadline(options);
+    // A shard runs every shard_count-th execution: disjoint streams.
+    for (std::uint64_t i = options.shard_index(); i < options.iterations(); i += options.shard_count()) {
+      if (deadline.passed()) {
+        report.not_searched = deadline.reason();
+        break;
+      }
+      execution.run(*sampler, config, i, body_of(body));
+      ++report.executions;
+      if (execution.failure()) {
+        progress.finish();
+        tally.add(execution, report);
+        report.failure = failed_execution(execution, config, i, body, options, report);
+        return report;
+      }
+      count_outcome(execution, report);
+      tally.add(execution, report);
+      progress.update(report.executions, 0, report.discarded);
+      controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
+    }
   }
   if (report.discarded == report.executions && report.executions > 0) {
     report.failure = all_discarded(report.executions);
@@ -343,6 +449,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
                     ? f.message + "; " + expected + hint
                     : expected + ", but the replay found " + describe(found->verdict, found->step) + ": " + f.message + hint;
     f.kind = FailureKind::ReplayError;
+    if (strategy.divergence()) f.message += "\n" + detail::divergence_text(*strategy.divergence(), *found, f);
   }
   return report;
 }

@@ -7,10 +7,12 @@
 #include <gtest/gtest-spi.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <iostream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -113,6 +115,13 @@ void run_test(const std::function<void()>& body, const Options& options, source_
   Options effective;
   try {
     effective = options.from_environment();
+    // A test that calls run_test itself, not through WEFT_TEST, was given
+    // to one shard as a whole (gtest_shards.cpp): it explores all of it.
+    const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    if (test && !sharding::is_explored(test->test_suite_name(), test->name())) effective.shard(0, 1);
+    // One checkpoint file holds the explorations of every test it runs.
+    if (test && !effective.checkpoint().empty() && effective.checkpoint_key().empty())
+      effective.checkpoint(effective.checkpoint(), std::string(test->test_suite_name()) + "." + test->name());
   } catch (const std::invalid_argument& e) {
     ADD_FAILURE_AT(where.file, static_cast<int>(where.line)) << "weft: " << e.what();
     return;
@@ -128,12 +137,23 @@ void run_test(const std::function<void()>& body, const Options& options, source_
   }
   for (const auto& r : outside)
     ADD_FAILURE_AT(r.file_name() ? r.file_name() : "", r.line_number()) << r.message();
+  // What an exhaustive search covered (a bounded proof, or why not), and
+  // each CI shard's part, whose counts add up, go in the test's output.
+  if (report.ok() && !replaying && (effective.strategy().exhaustive() || effective.shard_count() > 1)) {
+    std::ostringstream summary;
+    summary << report;
+    std::fputs(summary.str().c_str(), stdout);
+    if (effective.shard_count() > 1 && !effective.strategy().exhaustive())
+      std::printf("weft: shard %u of %u\n", effective.shard_index(), effective.shard_count());
+    std::fflush(stdout);
+  }
   if (!detail::quiet()) std::cout << tested_line(report) << '\n';
   if (report.ok()) return;
 
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   const std::string filter = info ? std::string(info->test_suite_name()) + "." + info->name() : "*";
   std::string message = report.failure->to_string();
+  if (report.shrinking) message += shrinking_text(*report.shrinking);
   if (!report.failure->token.empty())
     message += "to replay it:\n  " + detail::replay_variable(report.failure->token) + " " + executable_path() +
                " --gtest_filter=" + filter + "\n";

@@ -2,6 +2,8 @@
 
 #include "weft/options.h"
 
+#include "search_environment.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
@@ -34,16 +36,31 @@ std::uint64_t env_unsigned(const char* name, const char* value) {
 Strategy Strategy::parse(std::string_view text) {
   if (text == "random") return random();
   if (text == "pct") return pct(3);
+  if (text == "dpor") return dpor();
   if (text.substr(0, 4) == "pct:") {
     std::uint64_t depth = 0;
     if (parse_unsigned(text.substr(4), depth) && depth >= 1 && depth <= 1000) return pct(static_cast<unsigned>(depth));
   }
+  if (text == "pos") return pos();
+  if (text == "surw") return surw();
+  if (text == "rff") return rff();
+  if (text == "portfolio") return portfolio();
   throw std::invalid_argument("unknown strategy \"" + std::string(text) +
-                              "\": use \"random\", \"pct\" or \"pct:N\" with a depth N from 1 to 1000");
+                              "\": use \"random\", \"pct\", \"pct:N\" with a depth N from 1 to 1000, "
+                              "\"dpor\", \"pos\", \"surw\", \"rff\" or \"portfolio\"");
 }
 
 std::string Strategy::to_string() const {
-  return kind_ == Kind::Random ? "random" : "pct:" + std::to_string(depth_);
+  switch (kind_) {
+    case Kind::Random: return "random";
+    case Kind::Pct: return "pct:" + std::to_string(depth_);
+    case Kind::Dpor: return "dpor";
+    case Kind::Pos: return "pos";
+    case Kind::Surw: return "surw";
+    case Kind::Rff: return "rff";
+    case Kind::Portfolio: return "portfolio";
+  }
+  return "?";
 }
 
 Options Options::from_environment() const {
@@ -60,6 +77,20 @@ Options Options::from_environment() const {
     o.watchdog(static_cast<unsigned>(env_unsigned("WEFT_WATCHDOG", v)));
   if (const char* v = std::getenv("WEFT_TRACE_STEPS"); v && *v)
     o.trace_steps(static_cast<std::size_t>(env_unsigned("WEFT_TRACE_STEPS", v)));
+  if (const char* v = std::getenv("WEFT_SHRINK"); v && *v) {
+    const std::string_view text(v);
+    if (text != "0" && text != "1")
+      throw std::invalid_argument(std::string("WEFT_SHRINK=\"") + v + "\" is neither 0 (off) nor 1 (on)");
+    o.shrink(text == "1");
+  }
+  if (const char* v = std::getenv("WEFT_PROGRESS"); v && *v) {
+    const std::string_view p = v;
+    if (p == "1" || p == "on") o.progress(Progress::On);
+    else if (p == "0" || p == "off") o.progress(Progress::Off);
+    else if (p == "auto") o.progress(Progress::Auto);
+    else
+      throw std::invalid_argument(std::string("WEFT_PROGRESS=\"") + v + "\": use 1 (on), 0 (off) or auto");
+  }
   if (const char* v = std::getenv("WEFT_STRATEGY"); v && *v) {
     try {
       o.strategy(Strategy::parse(v));
@@ -67,6 +98,7 @@ Options Options::from_environment() const {
       throw std::invalid_argument(std::string("WEFT_STRATEGY: ") + e.what());
     }
   }
+  detail::read_search_environment(o);
   return o;
 }
 

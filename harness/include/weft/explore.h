@@ -13,6 +13,24 @@
 
 namespace weft {
 
+// Shrinking says how explore simplified the schedule of the failure it
+// found (Options::shrink): the Failure is the one of the simplest schedule
+// it found that fails the same way (the same kind, at the same place, or the
+// same racing pair); this is the schedule as first found, and the effort.
+struct Shrinking {
+  std::string original_token;             // replays the failure as first found
+  std::uint64_t original_preemptions = 0; // switches away from a thread that could have gone on
+  std::uint64_t original_steps = 0;       // the scheduling decision it failed at
+  std::uint64_t preemptions = 0;          // the same, of the shrunk schedule (Failure::token)
+  std::uint64_t steps = 0;
+  std::uint64_t executions = 0;           // executions shrinking ran
+  bool cut_short = false;                 // Options::shrink_executions or shrink_milliseconds ran
+                                          // out before no edit of the schedule helped any more
+  std::string cause;                      // the ordering that causes the failure, in one line: the
+                                          // preemption of the shrunk schedule whose flip makes it go
+                                          // away, or why none was found
+};
+
 // Report is the outcome of explore or replay.
 struct Report {
   std::optional<Failure> failure;  // the first failure found, if any
@@ -24,10 +42,28 @@ struct Report {
   std::uint64_t distinct_schedules = 0;  // executions whose schedule no earlier one took
   std::uint64_t most_points = 0;         // the most scheduling points one execution reached
   bool race_detection = false;           // whether the race detector checked the executions
+  std::optional<Shrinking> shrinking;  // set when explore shrank the failure's schedule
+
+  // Exhaustive search (Strategy::dpor(), Options::preemption_bound):
+  std::uint64_t redundant = 0;     // runs, not among `executions`, that repeated executions explored
+                                   // already: cut short where every continuation was explored (dpor's
+                                   // sleep-set blocked runs), or a lower preemption bound's schedules
+                                   // run again on the way to the next bound's
+  bool searched_all = false;       // the search reached the end of its space
+  std::string space;               // what that space is, e.g. "every schedule with at most 2 preemptions"
+  std::string not_searched;        // for a search that did not reach its end: what stopped or narrowed it
 
   bool ok() const noexcept { return !failure.has_value(); }
+  // exhausted: an exhaustive search explored every execution of its space
+  // (`space`: within its bounds) and none failed, so the test holds for
+  // all of them. False for random strategies, and when the time limit or
+  // the iteration cap stopped the search, when value choices were cut
+  // short, or when the body did not repeat itself (see `not_searched`).
+  bool exhausted() const noexcept { return searched_all && ok(); }
 };
 
+// operator<< prints the failure's report and, when it was shrunk, what
+// shrinking did (shrinking_text).
 std::ostream& operator<<(std::ostream& out, const Report& report);
 
 // tested_line is the one line that says what an exploration (or a replay)
@@ -39,6 +75,9 @@ std::ostream& operator<<(std::ostream& out, const Report& report);
 // operation weft controls. WEFT_TEST and program tests print it unless
 // WEFT_QUIET=1.
 std::string tested_line(const Report& report);
+// shrinking_text is the lines a report adds for a shrunk failure: the
+// preemptions and steps before and after, and the original token.
+std::string shrinking_text(const Shrinking& s);
 
 // explore runs `body` up to options.iterations() times, each time as a fresh
 // execution whose threads the strategy interleaves, and stops at the first

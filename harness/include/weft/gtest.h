@@ -19,6 +19,14 @@ namespace weft::testing {
 void run_test(const std::function<void()>& body, const Options& options = Options{},
               source_location where = source_location::current());
 
+namespace sharding {
+// register_explored notes that Suite.Name is a WEFT_TEST: with CI shards it
+// runs on every shard and splits its exploration (docs/writing-tests.md).
+bool register_explored(const char* suite, const char* name);
+// is_explored says whether Suite.Name was registered so.
+bool is_explored(const char* suite, const char* name);
+}  // namespace sharding
+
 }  // namespace weft::testing
 
 // WEFT_TEST(Suite, Name) { body } defines a GoogleTest test whose body is
@@ -29,6 +37,8 @@ void run_test(const std::function<void()>& body, const Options& options = Option
 // of your own as the base that the environment overrides.
 #define WEFT_TEST_WITH(suite, name, options)                                       \
   static void WeftBody_##suite##_##name();                                         \
+  [[maybe_unused]] static const bool WeftExplored_##suite##_##name =              \
+      ::weft::testing::sharding::register_explored(#suite, #name);                   \
   TEST(suite, name) {                                                              \
     ::weft::testing::run_test(&WeftBody_##suite##_##name, options,                \
                               ::weft::source_location::current(__FILE__, __LINE__)); \

@@ -1,27 +1,65 @@
 #pragma once
 // weft::Options and weft::Strategy: how an exploration runs.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace weft {
 
-// Strategy names a way of choosing interleavings.
+// Strategy names a way of choosing interleavings (docs/strategies.md says
+// when each one wins).
 //   random(): a uniform random walk over the runnable threads at every step.
 //   pct(d):   probabilistic concurrency testing (Burckhardt et al., ASPLOS
 //             2010): finds any bug of depth <= d with a known probability.
+//   dpor():   exhaustive search with optimal dynamic partial-order reduction
+//             (docs/exhaustive-search.md): every execution up to equivalence, once.
+//   pos():    partial order sampling (Yuan et al., CAV 2018).
+//   surw():   selectively uniform random walk (Zhao et al., ASPLOS 2025).
+//   rff():    reads-from fuzzing (Wolff et al., ASPLOS 2024).
+//   portfolio(): random, pct(3), pos, surw and rff taking turns.
 class Strategy {
  public:
-  enum class Kind : std::uint8_t { Random, Pct };
+  enum class Kind : std::uint8_t {
+    Random,
+    Pct,
+    Dpor,
+    // The randomized strategies of issue 12.
+    Pos,
+    Surw,
+    Rff,
+    Portfolio,
+  };
 
   static Strategy random() noexcept { return Strategy(Kind::Random, 0); }
   // pct(0) is taken as pct(1).
   static Strategy pct(unsigned depth) noexcept { return Strategy(Kind::Pct, depth ? depth : 1); }
+  // dpor explores every execution of the body once up to the reordering of
+  // independent operations: a passing exploration that exhausts it is a
+  // proof within its bounds (Report::exhausted).
+  static Strategy dpor() noexcept { return Strategy(Kind::Dpor, 0); }
+  // exhaustive: the strategy searches the whole space instead of sampling it.
+  bool exhaustive() const noexcept { return kind_ == Kind::Dpor; }
 
-  // parse accepts "random", "pct" (depth 3) and "pct:N"; it throws
-  // std::invalid_argument with the accepted forms on anything else.
+  // pos: every thread's next operation has a random priority, the highest
+  // runs, and only operations that conflict with it get new ones.
+  static Strategy pos() noexcept { return Strategy(Kind::Pos, 0); }
+  // surw: threads drawn with weights that make the interleavings of the
+  // operations on shared objects uniform.
+  static Strategy surw() noexcept { return Strategy(Kind::Surw, 0); }
+  // rff: reads-from fuzzing, a corpus of reads-from constraints mutated
+  // towards pairs no execution showed yet.
+  static Strategy rff() noexcept { return Strategy(Kind::Rff, 0); }
+  // portfolio: random, pct(3), pos, surw and rff, one execution each in turn.
+  static Strategy portfolio() noexcept { return Strategy(Kind::Portfolio, 0); }
+
+  // parse accepts "random", "pct" (depth 3), "pct:N", "dpor", "pos", "surw",
+  // "rff" and "portfolio"; it throws std::invalid_argument with the accepted forms
+  // on anything else.
   static Strategy parse(std::string_view text);
 
   Kind kind() const noexcept { return kind_; }
@@ -35,6 +73,13 @@ class Strategy {
   Kind kind_;
   unsigned depth_;
 };
+
+// Progress says when an exploration shows a live progress line on standard
+// error (executions, executions per second, failures). Auto: when it runs
+// longer than about a second, standard error is a terminal, and the test is
+// not run by CTest. On: whenever it runs longer than about a second. Off:
+// never.
+enum class Progress : std::uint8_t { Auto, On, Off };
 
 // Options configures weft::explore. Setters chain; each getter has the
 // setter's name. The defaults suit a unit test that should finish in well
@@ -127,10 +172,88 @@ class Options {
   Options& max_faults(std::uint32_t n) noexcept { max_faults_ = n; return *this; }
   std::uint32_t max_faults() const noexcept { return max_faults_; }
 
+  // stream_pieces: how many pieces one write to a stream descriptor made
+  // under weft::interpose (a SOCK_STREAM socketpair, a pipe beyond
+  // PIPE_BUF) may be split into, at explored points, so that a reader sees
+  // it short (default 2; 1 or 0: never split by a choice). More pieces find
+  // more parsing bugs and make more executions. See docs/descriptors.md.
+  Options& stream_pieces(std::uint32_t n) noexcept { stream_pieces_ = n; return *this; }
+  std::uint32_t stream_pieces() const noexcept { return stream_pieces_; }
+
   // trace_steps: how many trailing steps of the failing execution a
   // Failure keeps and its report shows (0: all; default 50).
   Options& trace_steps(std::size_t n) noexcept { trace_steps_ = n; return *this; }
   std::size_t trace_steps() const noexcept { return trace_steps_; }
+
+  // preemption_bound: explore every schedule with at most `k` preemptions
+  // (a switch away from a thread that could have gone on), level by level
+  // as CHESS's iterative context bounding does: all schedules with 0, then
+  // with 1, ... then with k. Needs an exhaustive strategy (Strategy::dpor());
+  // within the bound it enumerates schedules without partial-order
+  // reduction, which would miss some of them (docs/exhaustive-search.md).
+  Options& preemption_bound(std::uint32_t k) noexcept { preemption_bound_ = k; return *this; }
+  std::optional<std::uint32_t> preemption_bound() const noexcept { return preemption_bound_; }
+
+  // time_limit: stop exploring once this much wall time has passed, or at
+  // the end of the space, whichever comes first, for every strategy (no
+  // limit by default; iterations stays the cap on executions). A limit of
+  // zero would run nothing: explore reports it as Misuse.
+  template <class Rep, class Period>
+  Options& time_limit(std::chrono::duration<Rep, Period> limit) noexcept {
+    time_limit_ = std::chrono::duration_cast<std::chrono::nanoseconds>(limit);
+    return *this;
+  }
+  std::optional<std::chrono::nanoseconds> time_limit() const noexcept { return time_limit_; }
+
+  // shard: run part `index` of an exploration split into `count` parts, one
+  // per CI shard (default 0 of 1). Random strategies take disjoint streams
+  // of executions; an exhaustive search takes disjoint subtrees, and the
+  // parts' executions add up to the whole exploration's. An index not
+  // below the count is reported as Misuse. The GoogleTest and Bazel
+  // sharding variables set it (docs/writing-tests.md#ci-shards).
+  Options& shard(std::uint32_t index, std::uint32_t count) noexcept {
+    shard_index_ = index;
+    shard_count_ = count;
+    return *this;
+  }
+  std::uint32_t shard_index() const noexcept { return shard_index_; }
+  std::uint32_t shard_count() const noexcept { return shard_count_; }
+
+  // checkpoint: save the progress of an exhaustive exploration in `file`
+  // under `key` (the test's name: one file holds several explorations) as it
+  // runs, and resume from it when it is there (WEFT_CHECKPOINT). An empty
+  // file name turns it off (the default).
+  Options& checkpoint(std::string file, std::string key = {}) {
+    checkpoint_ = std::move(file);
+    checkpoint_key_ = std::move(key);
+    return *this;
+  }
+  const std::string& checkpoint() const noexcept { return checkpoint_; }
+  const std::string& checkpoint_key() const noexcept { return checkpoint_key_; }
+  // shrink: once a failure is found, look for a simpler schedule that fails
+  // the same way (fewest preemptions, then fewest steps) and report that one,
+  // with the token of the schedule as found beside it (default on). See
+  // docs/reading-a-report.md#shrinking.
+  Options& shrink(bool on) noexcept { shrink_ = on; return *this; }
+  bool shrink() const noexcept { return shrink_; }
+
+  // shrink_executions: how many executions shrinking may run at most
+  // (default 200).
+  Options& shrink_executions(std::uint64_t n) noexcept { shrink_executions_ = n; return *this; }
+  std::uint64_t shrink_executions() const noexcept { return shrink_executions_; }
+
+  // shrink_milliseconds: wall-clock time after which shrinking stops and
+  // reports the simplest schedule found so far (default 10000: far above
+  // what the samples need, so that a busy machine does not cut shrinking
+  // short and change the report; 0: no limit). With a limit the result can
+  // depend on the machine's speed; set 0 where the same shrunk token must
+  // come out everywhere.
+  Options& shrink_milliseconds(std::uint64_t ms) noexcept { shrink_milliseconds_ = ms; return *this; }
+  std::uint64_t shrink_milliseconds() const noexcept { return shrink_milliseconds_; }
+  // progress: when to show a live progress line (default Auto; see
+  // Progress).
+  Options& progress(Progress p) noexcept { progress_ = p; return *this; }
+  Progress progress() const noexcept { return progress_; }
 
   // record_every_execution: record each execution's events as it runs
   // (default off). Off, an exploration records only schedules, and runs a
@@ -141,8 +264,13 @@ class Options {
   bool record_every_execution() const noexcept { return record_every_execution_; }
 
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
-  // WEFT_STRATEGY, WEFT_MAX_STEPS and WEFT_TRACE_STEPS where set. A value it
-  // cannot parse, and WEFT_ITERATIONS=0 (which would test nothing), throw
+  // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_SHRINK (0 or 1),
+  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
+  // the shard variables (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else
+  // GoogleTest's GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's
+  // TEST_SHARD_INDEX and TEST_TOTAL_SHARDS) where set. A value it cannot
+  // parse, a setting that would test nothing (WEFT_ITERATIONS=0,
+  // WEFT_TIME_LIMIT=0) and a shard index out of range throw
   // std::invalid_argument naming the variable.
   Options from_environment() const;
 
@@ -164,7 +292,18 @@ class Options {
   bool pipe_breaks_ = false;
   bool queue_put_failures_ = false;
   std::uint32_t max_faults_ = 1;
+  std::uint32_t stream_pieces_ = 2;
   std::size_t trace_steps_ = 50;
+  std::optional<std::uint32_t> preemption_bound_;
+  std::optional<std::chrono::nanoseconds> time_limit_;
+  std::uint32_t shard_index_ = 0;
+  std::uint32_t shard_count_ = 1;
+  std::string checkpoint_;
+  std::string checkpoint_key_;
+  bool shrink_ = true;
+  std::uint64_t shrink_executions_ = 200;
+  std::uint64_t shrink_milliseconds_ = 10000;
+  Progress progress_ = Progress::Auto;
   bool record_every_execution_ = false;
 };
 

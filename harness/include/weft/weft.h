@@ -5,6 +5,7 @@
 #include "weft/atomic.h"
 #include "weft/barrier.h"
 #include "weft/channel.h"
+#include "weft/choose.h"
 #include "weft/chrono.h"
 #include "weft/condition_variable.h"
 #include "weft/explore.h"
