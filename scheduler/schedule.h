@@ -35,6 +35,18 @@ class Schedule {
 
   std::size_t choices() const noexcept { return choices_; }
 
+  // hash is a digest of the choices, equal for equal schedules; it
+  // allocates nothing (it runs after every explored execution).
+  std::uint64_t hash() const noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15u ^ bit_count_;
+    const std::size_t used = (bit_count_ + 63) >> 6;
+    for (std::size_t i = 0; i < used; ++i) {
+      h ^= words_[i] + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+      h *= 0xff51afd7ed558ccdu;
+    }
+    return h;
+  }
+
   // width is the number of bits a choice among `bound` options takes.
   static unsigned width(std::uint32_t bound) noexcept;
 

@@ -85,7 +85,7 @@ class Point {
     if (!inside() || !x_->config().spurious_failures) return false;
     const sched::tsan::Unseen weft_itself;
     try {
-      return x_->choose(2) == 1;
+      return x_->choose_rare(2) == 1;
     } catch (const sched::Unwind&) {  // a replay that does not fit: the execution ends
       return false;
     }

@@ -183,6 +183,12 @@ bool quarantine(void* p, std::uintptr_t caller_sp, const void* caller) {
 
 namespace weft::detail {
 void forget_memory(void* p, std::size_t size) noexcept { instrument::forget(p, size); }
+void free_now(void* p) noexcept {
+  const instrument::Real* r = instrument::reals();
+  if (!p || !r) return;
+  instrument::forget(p);
+  r->free(p);
+}
 }  // namespace weft::detail
 
 namespace weft::instrument {

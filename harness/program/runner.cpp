@@ -208,7 +208,6 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
     const HiddenOutput hidden(!replaying && !(show && *show == '1'));
     report = replaying ? replay(token, body, options) : explore(body, options);
   }
-  if (!detail::quiet()) std::cout << tested_line(report) << '\n';
   // The program's exit handlers and global destructors run when the driver
   // exits: on the program as its constructors left it, not as the last
   // execution did (its threads may have been dropped half-way through
@@ -216,6 +215,7 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   image->reset();
 
   const int status = print_outcome(report, who, expected, replaying, options);
+  if (!detail::quiet()) std::cout << tested_line(report) << '\n';
   if (crash_report_began()) {
     // The crash may have been the C library aborting inside malloc, its
     // heap broken and its lock held for good: end as the crash would have

@@ -15,4 +15,10 @@ bool instrumentation_linked() __attribute__((weak));
 // (a thread's task) without giving them back to the allocator.
 void forget_memory(void* p, std::size_t size) noexcept __attribute__((weak));
 
+// free_now gives a block back to the C library at once, past the
+// quarantine of blocks that instrumented code frees: a program test's
+// heap keeps its own blocks, and hands the C library's back to it as the
+// program asked.
+void free_now(void* p) noexcept __attribute__((weak));
+
 }  // namespace weft::detail

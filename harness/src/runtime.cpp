@@ -137,7 +137,7 @@ void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value, 
 bool fails_spuriously() {
   const sched::tsan::Unseen unseen;
   Execution* x = Execution::active();
-  return x && !x->aborting() && x->config().spurious_failures && x->choose(2) == 1;
+  return x && !x->aborting() && x->config().spurious_failures && x->choose_rare(2) == 1;
 }
 
 void fence(std::memory_order order, bool signal, source_location where) {

@@ -13,13 +13,27 @@ namespace weft {
 namespace detail {
 
 void ScheduleTally::add(const sched::Execution& execution, Report& report) {
-  // The token's text is the schedule's bits; its other fields are the same
-  // for every execution of one exploration.
-  sched::Token t;
-  t.schedule = execution.schedule();
-  const std::string bits = t.encode();
-  if (seen_.insert(std::hash<std::string>{}(bits)).second) ++report.distinct_schedules;
+  if (insert(execution.schedule().hash() | 1)) ++report.distinct_schedules;
   if (execution.steps() > report.most_points) report.most_points = execution.steps();
+}
+
+bool ScheduleTally::insert(std::uint64_t fingerprint) {
+  if (2 * (used_ + 1) > slots_.size()) {
+    std::vector<std::uint64_t> old(slots_.size() * 2, 0);
+    old.swap(slots_);
+    used_ = 0;
+    for (const std::uint64_t f : old)
+      if (f) insert(f);
+  }
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = fingerprint & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == fingerprint) return false;
+    if (slots_[i] == 0) {
+      slots_[i] = fingerprint;
+      ++used_;
+      return true;
+    }
+  }
 }
 
 bool quiet() noexcept {
@@ -42,6 +56,15 @@ std::string seen_code() {
   if (sched::tsan::present()) code += ", plain memory seen by ThreadSanitizer (weft_tsan)";
   return code;
 }
+// coverage says how much of the space of executions the exploration saw.
+std::string coverage(const Report& report) {
+  if (report.searched_all)
+    return "space exhausted" + (report.space.empty() ? std::string() : " (" + report.space + ")");
+  if (!report.space.empty())
+    return "space not exhausted (" + report.space + ": " +
+           (report.not_searched.empty() ? std::string("stopped at the first failure") : report.not_searched) + ")";
+  return "space not exhausted (sampled schedules)";
+}
 }  // namespace
 
 std::string tested_line(const Report& report) {
@@ -51,7 +74,7 @@ std::string tested_line(const Report& report) {
                      " distinct schedule" + (report.distinct_schedules == 1 ? "" : "s") + ", at most " +
                      std::to_string(report.most_points) + " scheduling points in one, " + std::to_string(failures) +
                      (failures == 1 ? " failure" : " failures") +
-                     "; space not exhausted (sampled schedules); code seen: " + seen_code() +
+                     "; " + coverage(report) + "; code seen: " + seen_code() +
                      "; model: sequentially consistent interleavings, " +
                      (report.race_detection ? "with" : "without") + " happens-before race checking";
   if (report.executions > 0 && report.most_points <= kFewPoints)

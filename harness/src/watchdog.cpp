@@ -5,9 +5,10 @@
 #include <valgrind/valgrind.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdint>
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "scheduler/trace.h"
 #include "source_lines.h"
@@ -19,11 +20,82 @@ namespace {
 const int kSignal = SIGXCPU;
 constexpr unsigned kStretchUnderValgrind = 20;
 constexpr int kStackFrames = 12;
+constexpr auto kLongestTick = std::chrono::milliseconds(250);
 
-// The guarded execution and its timeout, for the signal handler: one
-// exploration runs per OS thread, and the handler only acts for this one.
-std::atomic<const sched::Execution*> watched{nullptr};
-std::atomic<unsigned> watched_seconds{0};
+// The execution this OS thread runs under a watchdog, and its timeout, for
+// the signal handler, which acts only for that one.
+thread_local const sched::Execution* watched_here = nullptr;
+thread_local unsigned watched_seconds = 0;
+
+// Monitor is the process's watching thread and the executions it guards.
+// It is never destroyed: a test binary may exit while it sleeps.
+class Monitor {
+ public:
+  static Monitor& get() {
+    static Monitor* monitor = new Monitor;
+    return *monitor;
+  }
+
+  void add(Watchdog::Watch& w) {
+    const std::lock_guard<std::mutex> hold(guard_);
+    w.next = first_;
+    first_ = &w;
+    if (!started_) {
+      started_ = true;
+      // weft's own thread, not the program's: under weft::interpose, thread
+      // creation outside an execution goes to the real pthread_create.
+      const sched::Execution::Uncontrolled weft_itself;
+      std::thread([this] { watch(); }).detach();
+    }
+    wake_.notify_one();
+  }
+
+  void remove(Watchdog::Watch& w) {
+    const std::lock_guard<std::mutex> hold(guard_);
+    for (Watchdog::Watch** at = &first_; *at; at = &(*at)->next) {
+      if (*at == &w) {
+        *at = w.next;
+        return;
+      }
+    }
+  }
+
+ private:
+  void watch() {
+    using Clock = std::chrono::steady_clock;
+    std::unique_lock<std::mutex> hold(guard_);
+    for (;;) {
+      if (!first_) {
+        wake_.wait(hold, [this] { return first_ != nullptr; });
+        continue;
+      }
+      auto tick = kLongestTick;
+      for (const Watchdog::Watch* w = first_; w; w = w->next)
+        tick = std::min(tick, w->timeout / 4 + std::chrono::milliseconds(1));
+      wake_.wait_for(hold, tick);
+      const auto now = Clock::now();
+      for (Watchdog::Watch* w = first_; w; w = w->next) {
+        // Racy reads of counters the running thread writes: a stale value
+        // only delays the watchdog by a tick.
+        const std::uint64_t operations = w->execution->operations();
+        const std::uint64_t generation = w->execution->generation();
+        if (operations != w->last_operations || generation != w->last_generation) {
+          w->last_operations = operations;
+          w->last_generation = generation;
+          w->since = now;
+        } else if (now - w->since >= w->timeout) {
+          ::pthread_kill(w->runner, kSignal);
+          w->since = now;  // once per timeout, whatever the thread does with it
+        }
+      }
+    }
+  }
+
+  std::mutex guard_;
+  std::condition_variable wake_;
+  Watchdog::Watch* first_ = nullptr;
+  bool started_ = false;
+};
 
 struct Frames {
   std::uintptr_t pcs[kStackFrames + 4];
@@ -37,9 +109,16 @@ _Unwind_Reason_Code note_frame(_Unwind_Context* context, void* arg) {
   return _URC_NO_REASON;
 }
 
+std::string hex(std::uintptr_t pc) {
+  static const char* digits = "0123456789abcdef";
+  std::string text;
+  do text.insert(text.begin(), digits[pc & 15]); while (pc >>= 4);
+  return "0x" + text;
+}
+
 // stack_text is the stuck thread's stack, innermost first, as file:line
 // where the debug information says (function addresses otherwise); the
-// handler's own frames and those below the fiber's entry are left out.
+// handler's own frames are left out.
 std::string stack_text() {
   Frames f;
   _Unwind_Backtrace(&note_frame, &f);
@@ -48,15 +127,7 @@ std::string stack_text() {
     const char* file = nullptr;
     unsigned line = 0;
     text += "\n    ";
-    if (source_line(f.pcs[i] - 1, file, line))
-      text += std::string(file) + ":" + std::to_string(line);
-    else
-      text += "0x" + [](std::uintptr_t pc) {
-        static const char* digits = "0123456789abcdef";
-        std::string hex;
-        do hex.insert(hex.begin(), digits[pc & 15]); while (pc >>= 4);
-        return hex;
-      }(f.pcs[i]);
+    text += source_line(f.pcs[i] - 1, file, line) ? std::string(file) + ":" + std::to_string(line) : hex(f.pcs[i]);
   }
   return text;
 }
@@ -65,15 +136,15 @@ std::string stack_text() {
 // (a blocking call returns into it with EINTR once the thread is gone).
 void on_timeout(int) {
   sched::Execution* x = sched::Execution::bound();
-  if (!x || x != watched.load() || !x->on_fiber()) return;  // it moved on meanwhile
-  if (sched::Execution::active() != x) return;              // weft's own work (reading line tables)
+  if (!x || x != watched_here || !x->on_fiber()) return;  // it moved on meanwhile
+  if (sched::Execution::active() != x) return;           // weft's own work (reading line tables)
   {
     const sched::Execution::Uncontrolled weft_itself;
     const sched::ThreadId t = x->current();
     const sched::ObjectRef object = x->pending_object(t);
     x->fail_later(sched::Verdict::Hang,
                   "watchdog: " + sched::thread_name(t) + " reached no scheduling point for " +
-                      std::to_string(watched_seconds.load()) +
+                      std::to_string(watched_seconds) +
                       " s (code weft does not see: an uninstrumented loop, a blocking system call, a real lock); "
                       "its last weft operation was " +
                       sched::operation_name(x->pending_op(t), object.kind) + "; its stack:" + stack_text());
@@ -84,62 +155,43 @@ void on_timeout(int) {
   ::pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
   x->drop_current();
 }
+
+void install_handler() {
+  static const bool installed = [] {
+    struct sigaction action {};
+    action.sa_handler = &on_timeout;
+    action.sa_flags = SA_ONSTACK;  // no SA_RESTART: a blocking call is interrupted
+    sigemptyset(&action.sa_mask);
+    ::sigaction(kSignal, &action, nullptr);
+    return true;
+  }();
+  (void)installed;
+}
 }  // namespace
 
-Watchdog::Watchdog(const sched::Execution& execution, unsigned seconds)
-    : execution_(execution),
-      milliseconds_(seconds * 1000 * (RUNNING_ON_VALGRIND ? kStretchUnderValgrind : 1)),
-      runner_(::pthread_self()) {
+Watchdog::Watchdog(const sched::Execution& execution, unsigned seconds) {
   if (seconds == 0) return;
-  watched.store(&execution);
-  watched_seconds.store(seconds);
-  struct sigaction action {};
-  action.sa_handler = &on_timeout;
-  action.sa_flags = SA_ONSTACK;  // no SA_RESTART: a blocking call is interrupted
-  sigemptyset(&action.sa_mask);
-  ::sigaction(kSignal, &action, nullptr);
-  // weft's own thread, not the program's: under weft::interpose, thread
-  // creation outside an execution goes to the real pthread_create.
+  install_handler();
+  outer_ = watched_here;
+  outer_seconds_ = watched_seconds;
+  watched_here = &execution;
+  watched_seconds = seconds;
+  watch_.execution = &execution;
+  watch_.runner = ::pthread_self();
+  watch_.timeout = std::chrono::milliseconds(std::uint64_t{seconds} * 1000 *
+                                             (RUNNING_ON_VALGRIND ? kStretchUnderValgrind : 1));
+  watch_.since = std::chrono::steady_clock::now();
   const sched::Execution::Uncontrolled weft_itself;
-  thread_ = std::thread([this] { watch(); });
+  Monitor::get().add(watch_);
+  registered_ = true;
 }
 
 Watchdog::~Watchdog() {
-  if (!thread_.joinable()) return;
-  {
-    const std::lock_guard<std::mutex> hold(guard_);
-    done_ = true;
-  }
-  wake_.notify_one();
+  if (!registered_) return;
   const sched::Execution::Uncontrolled weft_itself;
-  thread_.join();
-  watched.store(nullptr);
-}
-
-void Watchdog::watch() {
-  using Clock = std::chrono::steady_clock;
-  const auto tick = std::chrono::milliseconds(std::min(milliseconds_ / 4 + 1, 250u));
-  std::uint64_t last_operations = ~std::uint64_t{0};
-  std::uint64_t last_generation = 0;
-  auto since = Clock::now();
-  std::unique_lock<std::mutex> hold(guard_);
-  while (!wake_.wait_for(hold, tick, [this] { return done_; })) {
-    // Racy reads of counters the running thread writes: a stale value only
-    // delays the watchdog by a tick.
-    const std::uint64_t operations = execution_.operations();
-    const std::uint64_t generation = execution_.generation();
-    const auto now = Clock::now();
-    if (operations != last_operations || generation != last_generation) {
-      last_operations = operations;
-      last_generation = generation;
-      since = now;
-      continue;
-    }
-    if (now - since >= std::chrono::milliseconds(milliseconds_)) {
-      ::pthread_kill(runner_, kSignal);
-      since = now;  // once per timeout, whatever the thread does with it
-    }
-  }
+  Monitor::get().remove(watch_);
+  watched_here = outer_;
+  watched_seconds = outer_seconds_;
 }
 
 }  // namespace weft::detail
