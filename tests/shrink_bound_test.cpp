@@ -33,8 +33,8 @@ TEST_P(ShrinkVsBound, ShrunkPreemptionsAreTheSmallestBound) {
     EXPECT_EQ(m.preemptions, *m.bound) << sample.name;
   } else {
     // The search stopped at another failure at a bound no larger than the
-    // shrunk schedule's preemptions (relaxed_publication: a 0-preemption
-    // schedule spins for ever, a Hang): the shrunk schedule is itself a
+    // shrunk schedule's preemptions (relaxed_publication: its first schedule
+    // yields back to the spinning thread for ever, a Hang): the shrunk schedule is itself a
     // schedule within that bound that fails the same way, so its count is
     // the smallest only if it is 0.
     EXPECT_EQ(m.preemptions, 0u) << sample.name << ": " << m.other;
