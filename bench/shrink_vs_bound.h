@@ -7,31 +7,16 @@
 // (the table of bench/README.md) and tests/shrink_bound_test.cpp.
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sample.h"
+#include "shrink.h"  // harness/src: numbers_masked, as shrinking compares messages
 #include "weft/weft.h"
 
 namespace weft::bench {
-
-// masked replaces the numbers that name threads, objects and steps ("T2",
-// "mutex#3", "step 14") by '?': another schedule may number them otherwise.
-inline std::string masked(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    out += text[i];
-    const bool names = (text[i] == 'T' && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) ||
-                       text[i] == '#' || (i >= 4 && text.compare(i - 4, 5, "step ") == 0);
-    if (!names || i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) continue;
-    out += '?';
-    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
-  }
-  return out;
-}
 
 // same_failure: the same kind, at the same place. A deadlock is its blocked
 // threads' waits and places; any other failure its message (which names
@@ -39,11 +24,12 @@ inline std::string masked(const std::string& text) {
 // thread, object and step numbers masked.
 inline bool same_failure(const Failure& a, const Failure& b) {
   if (a.kind != b.kind) return false;
-  if (a.kind != FailureKind::Deadlock) return masked(a.message) == masked(b.message);
+  if (a.kind != FailureKind::Deadlock) return detail::numbers_masked(a.message) == detail::numbers_masked(b.message);
   const auto waits = [](const Failure& f) {
     std::vector<std::string> out;
     for (const ThreadSnapshot& t : f.threads)
-      if (t.state == "blocked") out.push_back(masked(t.waiting_for) + " at " + t.file + ":" + std::to_string(t.line));
+      if (t.state == "blocked")
+        out.push_back(detail::numbers_masked(t.waiting_for) + " at " + t.file + ":" + std::to_string(t.line));
     std::sort(out.begin(), out.end());
     return out;
   };
@@ -97,7 +83,9 @@ inline Measure measure(const samples::Sample& sample, std::uint64_t shrink_execu
   }
   for (std::uint32_t k = 0; k <= kMaxBound; ++k) {
     const Report bounded = explore(
-        sample.buggy, Options(base).strategy(Strategy::dpor()).preemption_bound(k).shrink(false).lock_order(false).iterations(1000000));
+        sample.buggy,
+        Options(base).strategy(Strategy::dpor()).preemption_bound(k).lock_order(false).shrink(false).iterations(
+            1000000));
     if (!bounded.failure) continue;
     if (!same_failure(*bounded.failure, *found.failure)) {
       m.other = std::string(to_string(bounded.failure->kind)) + " at bound " + std::to_string(k) + ": " +

@@ -34,11 +34,10 @@ TEST(BreakAt, StopsBeforeTheStepOnTheThreadAboutToTakeIt) {
   const std::string said = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(replayed.failure);
   EXPECT_EQ(replayed.failure->kind, weft::FailureKind::Deadlock) << "the replay goes on without a debugger";
-  EXPECT_NE(said.find("weft: break at step " + std::to_string(found.last->step) + " (WEFT_BREAK, Options::break_at): T" +
-                      std::to_string(found.last->thread) + " takes it: " + found.last->operation + " " +
-                      found.last->object),
-            std::string::npos)
-      << said;
+  const std::string expected = "weft: break at step " + std::to_string(found.last->step) +
+                               " (WEFT_BREAK, Options::break_at): T" + std::to_string(found.last->thread) +
+                               " takes it: " + found.last->operation + " " + found.last->object;
+  EXPECT_NE(said.find(expected), std::string::npos) << said;
   EXPECT_NE(said.find("no debugger is attached, so the replay goes on"), std::string::npos) << said;
 
   // The registry, as the break left it.

@@ -18,23 +18,6 @@ namespace weft::detail {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-// numbers_masked replaces the numbers that name threads, objects and steps
-// ("T2", "mutex#3", "step 14") by '?', since a simpler schedule may number
-// them otherwise; line numbers stay.
-std::string numbers_masked(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    out += text[i];
-    const bool names = (text[i] == 'T' && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) ||
-                       text[i] == '#' || (i >= 4 && text.compare(i - 4, 5, "step ") == 0);
-    if (!names || i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) continue;
-    out += '?';
-    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
-  }
-  return out;
-}
-
 bool same_place(const sched::Location& a, const sched::Location& b) {
   return a.line == b.line && std::strcmp(a.file ? a.file : "", b.file ? b.file : "") == 0;
 }
@@ -245,6 +228,20 @@ bool rerun(sched::Execution& x, const sched::Config& config, std::uint64_t index
   return x.failure() && same_failure(*x.failure(), target) && replay.finished();
 }
 }  // namespace
+
+std::string numbers_masked(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    const bool names = (text[i] == 'T' && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) ||
+                       text[i] == '#' || (i >= 4 && text.compare(i - 4, 5, "step ") == 0);
+    if (!names || i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) continue;
+    out += '?';
+    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
+  }
+  return out;
+}
 
 bool same_failure(const sched::FailureRecord& a, const sched::FailureRecord& b) {
   if (a.verdict != b.verdict) return false;
