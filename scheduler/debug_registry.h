@@ -2,7 +2,7 @@
 // The debugger registry: a C structure at a fixed symbol, weft_debug, that
 // says what the threads of the execution on this OS thread are doing and
 // where a suspended one's stack is, for a debugger. weft's gdb extension
-// (gdb/weft.py: `weft threads`, `weft thread N`) reads it; any debugger
+// (harness/gdb/weft.py: `weft threads`, `weft thread N`) reads it; any debugger
 // that reads C structures can. A debugger cannot call into a core file, and
 // calling into the process is slow: so weft fills it only on demand, when
 // the debugger calls weft_debug_refresh() or when a replay stops at its
