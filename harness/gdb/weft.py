@@ -224,7 +224,7 @@ class WeftThreads(gdb.Command):
 
     def invoke(self, argument, from_tty):
         r = registry()
-        where = "step %d of execution %d" % (r.step, r.execution + 1)
+        where = "at step %d" % r.step
         if r.break_step:
             where += ", break at step %d" % r.break_step
         if not r.fresh:
