@@ -10,6 +10,7 @@
 
 #include <cxxabi.h>
 
+#include "scheduler/debug_registry.h"
 #include "scheduler/tsan.h"
 
 namespace weft::sched {
@@ -184,6 +185,8 @@ void Execution::thread_main(void* p) {
   // 1); setjmp stands alone in its condition, as C requires.
   if (x.aborting_) {
   } else if (setjmp(t.exit_point) == 0) {
+    // A thread's first step is taken where it starts, not in step().
+    if (x.stop_at_ != 0 && x.steps_ == x.stop_at_) [[unlikely]] x.stop_at_break();
     t.in_body = true;
     try {
       t.body.run(t.body.arg);
@@ -320,6 +323,8 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   soft_failure_.reset();
   arena_.reset();
   extension_ = nullptr;
+  stop_at_ = break_step_;
+  break_reached_ = false;
 
   observed_ = 0;
   // Each execution is judged on its own by ThreadSanitizer too: nothing it
@@ -577,6 +582,8 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
       return abort_point();
     }
   }
+  // steps_ is at least 1 here: a break step of 0 is none.
+  if (steps_ == stop_at_) [[unlikely]] stop_at_break();
   if (!me.blocker) return StepResult::Ready;
   if (me.deadline == kNever && !me.killed && !me.waiting) {
     // Chosen from the runnable set without a timer: it is ready.
@@ -877,6 +884,15 @@ void Execution::abandon_thread() noexcept {
   // glibc's longjmp, so that sanitizers that intercept it (ASan unpoisons
   // the frames jumped over, TSan pops its shadow stack) see the jump.
   std::longjmp(t.exit_point, 1);
+}
+
+const Fiber& Execution::fiber_of(ThreadId t) const noexcept { return threads_[t]->fiber; }
+
+void Execution::stop_at_break() {
+  stop_at_ = 0;
+  break_reached_ = true;
+  const Uncontrolled uncontrolled;
+  debug_break(*this);
 }
 
 const Stack* Execution::current_stack() const noexcept {

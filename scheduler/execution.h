@@ -120,6 +120,7 @@ class Execution {
     record_events_ = false;
     keep_events_ = 0;
     track_identities_ = false;
+    break_step_ = 0;
   }
   // observe adds an observer for every later execution; it must outlive them.
   void observe(Observer* observer) { observers_.push_back(observer); }
@@ -130,6 +131,13 @@ class Execution {
   // execution keeps them only while a tap or an observer that wants them
   // in it is registered: an exploring execution records nothing.
   void record_events(bool on) noexcept { record_events_ = on; }
+  // break_at makes every later execution stop at step `step` (0: never),
+  // on the stack of the thread about to take it, before it does
+  // (debug_break, scheduler/debug_registry.h): a replay's WEFT_BREAK.
+  void break_at(std::uint64_t step) noexcept { break_step_ = step; }
+  std::uint64_t break_step() const noexcept { return break_step_; }
+  // break_reached: the running or last execution reached its break step.
+  bool break_reached() const noexcept { return break_reached_; }
   // recording: the running execution keeps its events.
   bool recording() const noexcept { return recording_; }
   // client is one pointer the harness keeps with the execution for the code
@@ -406,6 +414,12 @@ class Execution {
   // others_running: has a thread other than the running one not ended?
   bool others_running() const noexcept;
 
+  // --- For debuggers (debug_registry.h): the threads as a report shows them. ---
+
+  std::uint32_t thread_count() const noexcept { return thread_count_; }
+  std::vector<ThreadView> thread_views() const { return snapshot(); }
+  const Fiber& fiber_of(ThreadId t) const noexcept;
+
   // --- For the crash handler (runs in a signal handler; may allocate). ---
 
   // index is the number of the execution that is running.
@@ -465,6 +479,7 @@ class Execution {
   void count_process_step(ThreadRecord& me, Location where);
   void abandon(ThreadRecord& t) noexcept;
   void trim_events();
+  void stop_at_break();
 
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
@@ -534,6 +549,9 @@ class Execution {
   bool abandon_ = false;             // abandon_unfinished() was called
   std::uint32_t uncontrolled_ = 0;   // Uncontrolled scopes open: active() is null
   void* extension_ = nullptr;
+  std::uint64_t break_step_ = 0;     // break_at()
+  std::uint64_t stop_at_ = 0;        // this execution's break step until reached; 0: none
+  bool break_reached_ = false;
 };
 
 }  // namespace weft::sched

@@ -116,6 +116,12 @@ void Fiber::abandon(StackPool& stacks) noexcept {
   stacks.release(stack_);
 }
 
+void* const* Fiber::saved_context() const noexcept {
+  // boost::context::fiber is its fcontext_t and nothing else.
+  static_assert(sizeof(boost::context::fiber) == sizeof(void*));
+  return reinterpret_cast<void* const*>(&self_);
+}
+
 WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
   const ThreadLocalState scheduler_state = slots.capture();
   slots.install(saved_);

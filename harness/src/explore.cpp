@@ -24,6 +24,7 @@
 #include "foreign_use.h"
 #include "interposition_hook.h"
 #include "search_driver.h"
+#include "scheduler/debug_registry.h"
 #include "scheduler/dfs_strategy.h"
 #include "scheduler/dpor_strategy.h"
 #include "make_strategy.h"
@@ -405,7 +406,10 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   const Watchers watchers(execution, config, nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
   const detail::Watchdog watchdog(execution, options.watchdog());
+  execution.break_at(options.break_at());
   execution.run(strategy, config, 0, body_of(body));
+  if (options.break_at() != 0 && !execution.break_reached())
+    sched::debug_break_missed(options.break_at(), execution.steps());
 
   Report report;
   report.executions = 1;

@@ -91,6 +91,7 @@ Options Options::from_environment() const {
     else
       throw std::invalid_argument(std::string("WEFT_PROGRESS=\"") + v + "\": use 1 (on), 0 (off) or auto");
   }
+  if (const char* v = std::getenv("WEFT_BREAK"); v && *v) o.break_at(env_unsigned("WEFT_BREAK", v));
   if (const char* v = std::getenv("WEFT_STRATEGY"); v && *v) {
     try {
       o.strategy(Strategy::parse(v));

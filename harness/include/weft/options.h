@@ -263,9 +263,17 @@ class Options {
   Options& record_every_execution(bool on) noexcept { record_every_execution_ = on; return *this; }
   bool record_every_execution() const noexcept { return record_every_execution_; }
 
+  // break_at: a replay stops at this step, before it runs, on the stack of
+  // the thread about to take it: in the debugger when one is attached,
+  // else it says so on stderr and goes on (0, the default: nowhere). The
+  // steps are those of the report's trace. Only for weft::replay: explore
+  // refuses it as Misuse. See docs/replaying.md#debugging-a-replay.
+  Options& break_at(std::uint64_t step) noexcept { break_at_ = step; return *this; }
+  std::uint64_t break_at() const noexcept { return break_at_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_SHRINK (0 or 1),
-  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
+  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_BREAK, WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
   // the shard variables (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else
   // GoogleTest's GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's
   // TEST_SHARD_INDEX and TEST_TOTAL_SHARDS) where set. A value it cannot
@@ -305,6 +313,7 @@ class Options {
   std::uint64_t shrink_milliseconds_ = 10000;
   Progress progress_ = Progress::Auto;
   bool record_every_execution_ = false;
+  std::uint64_t break_at_ = 0;
 };
 
 }  // namespace weft
