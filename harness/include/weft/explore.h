@@ -39,6 +39,9 @@ struct Report {
                                    // they count as run but checked nothing after it
   std::uint64_t stopped = 0;       // of those, ended by the program (exit, main returning)
                                    // while other threads still ran: see docs/c-programs.md
+  std::uint64_t endless = 0;       // of the discarded, those that reached the step budget in a
+                                   // program test that reads that as "no verdict" (docs/c-programs.md);
+                                   // an exploration with any is never exhausted()
   std::optional<Shrinking> shrinking;  // set when explore shrank the failure's schedule
 
   // Exhaustive search (Strategy::dpor(), Options::preemption_bound):
