@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 #include "driver_run.h"
@@ -69,6 +70,20 @@ TEST(Verification, AnEndlessPathIsAHangUnlessDiscardedAsNoVerdict) {
   // The search ran every value and schedule, but one path was cut: never "true".
   EXPECT_TRUE(discarded.has("verdict: unknown (1 executions reached the step budget")) << discarded.output;
   EXPECT_FALSE(discarded.has("verdict: true")) << discarded.output;
+}
+
+TEST(Verification, AnEndlessPathKeepsTheVerdictUnknownAcrossACheckpoint) {
+  // dpor tries n = 0, then n = 1 (endless): the first run stops after both,
+  // the resumed run explores the rest and must still remember the cut path.
+  const std::string file = ::testing::TempDir() + "verify_endless_checkpoint";
+  std::remove(file.c_str());
+  const std::string environment = "WEFT_ENDLESS_NO_VERDICT=1 WEFT_CHECKPOINT=" + file;
+  const DriverRun first = run_verify("endless", environment + " WEFT_ITERATIONS=2");
+  EXPECT_TRUE(first.has("verdict: unknown (the iteration cap")) << first.output;
+  const DriverRun resumed = run_verify("endless", environment);
+  EXPECT_TRUE(resumed.has("no failure in 4 executions")) << resumed.output;
+  EXPECT_TRUE(resumed.has("verdict: unknown (1 executions reached the step budget")) << resumed.output;
+  std::remove(file.c_str());
 }
 
 TEST(Verification, TheStepBudgetGrowsWithTheThreads) {
