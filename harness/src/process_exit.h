@@ -11,7 +11,8 @@
 //  - a program (Execution::abandons_unfinished, set by a program test):
 //    exit with its success status (0 unless the test says otherwise) is the
 //    program ending normally, any other status a failure.
-// abort() is a Crash and a failing assert() an AssertionFailed in both.
+// abort() is a Crash (in a program, or a failed assumption: see
+// read_aborts_with) and a failing assert() an AssertionFailed in both.
 
 #include <string>
 
@@ -38,7 +39,7 @@ void locate_callers_with(CallerLocator locator) noexcept;
 using AbortReading = bool (*)(sched::Execution& x, const void* return_address);
 
 // read_aborts_with installs `reading` for the whole process (program tests
-// do: docs/c-programs.md, "abort() as an assumption"); without one, and for
+// do: docs/c-programs.md, "Verification verdicts"); without one, and for
 // test bodies, every abort() is a Crash.
 void read_aborts_with(AbortReading reading) noexcept;
 
