@@ -135,6 +135,7 @@ Execution::ThreadRecord& Execution::make_thread() {
   ThreadRecord& t = *threads_[thread_count_];
   t.owner = this;
   t.id = thread_count_++;
+  if (t.id > 0) step_budget_ += std::max<std::uint64_t>(config_.max_steps / 100, 1);
   t.ended = false;
   t.op = OpKind::Yield;
   t.object = {};
@@ -301,6 +302,8 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   current_ = next_ = kNoThread;
   on_fiber_ = aborting_ = false;
   discarded_ = stopped_ = cut_short_ = abandon_ = pruned_ = false;
+  discard_endless_ = endless_ = false;
+  step_budget_ = config.max_steps;
   uncontrolled_ = 0;
   steps_ = 0;
   free_accesses_ = 0;
@@ -403,10 +406,16 @@ inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const 
 }
 
 ThreadId Execution::decide(ThreadId current, bool yielding) {
-  if (++steps_ > config_.max_steps) [[unlikely]] {
+  if (++steps_ > step_budget_) [[unlikely]] {
+    if (discard_endless_) {
+      endless_ = !failure_ && !discarded_ && !stopped_;
+      discard();
+      return current;
+    }
     fail(Verdict::Hang,
-         "the execution took more than " + std::to_string(config_.max_steps) +
-             " steps (Options::max_steps): a livelock, or a loop that waits without blocking",
+         "the execution took more than " + std::to_string(step_budget_) + " steps (Options::max_steps" +
+             (step_budget_ > config_.max_steps ? std::string(" with its share per thread") : std::string()) +
+             "): a livelock, or a loop that waits without blocking",
          current != kNoThread ? threads_[current]->where : Location{});
     return current;
   }
@@ -737,6 +746,8 @@ void Execution::discard() noexcept {
   discarded_ = true;
   aborting_ = true;
 }
+
+bool Execution::in_atomic() const noexcept { return current_ < thread_count_ && threads_[current_]->atomic_depth > 0; }
 
 bool Execution::others_running() const noexcept {
   for (std::uint32_t i = 0; i < thread_count_; ++i)

@@ -413,6 +413,20 @@ class Execution {
   void abandon_unfinished() noexcept { abandon_ = true; }
   // others_running: has a thread other than the running one not ended?
   bool others_running() const noexcept;
+  // in_atomic: is the running thread inside an atomic section?
+  bool in_atomic() const noexcept;
+  // discard_endless makes this execution, should it reach its step budget,
+  // end as discarded (Outcome::Discarded, endless() true) instead of failing
+  // as a Hang: a verification run's "no verdict" for a path that never
+  // ends. Holds until the execution ends.
+  void discard_endless() noexcept { discard_endless_ = true; }
+  // endless: the step budget ended this execution under discard_endless.
+  bool endless() const noexcept { return endless_; }
+  // step_budget is how many steps this execution may take before it is a
+  // Hang: Config::max_steps, plus max_steps / 100 (at least 1) for every
+  // thread after the first, so a program with many threads, each with its
+  // own work, is not cut where a few threads spinning would be.
+  std::uint64_t step_budget() const noexcept { return step_budget_; }
 
   // --- For debuggers (debug_registry.h): the threads as a report shows them. ---
 
@@ -547,6 +561,9 @@ class Execution {
   bool stopped_ = false;             // halt() ended it as the program ending
   bool cut_short_ = false;           // ... while other threads had not ended
   bool abandon_ = false;             // abandon_unfinished() was called
+  bool discard_endless_ = false;     // discard_endless() was called
+  bool endless_ = false;             // ... and the step budget discarded this execution
+  std::uint64_t step_budget_ = 0;    // step_budget(): grows with every thread made
   std::uint32_t uncontrolled_ = 0;   // Uncontrolled scopes open: active() is null
   void* extension_ = nullptr;
   std::uint64_t break_step_ = 0;     // break_at()

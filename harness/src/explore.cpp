@@ -78,6 +78,7 @@ Report replay_error(std::string message) {
 // count_outcome adds an execution that did not fail to the report's tallies.
 void count_outcome(const sched::Execution& execution, Report& report) {
   if (execution.outcome() == sched::Outcome::Discarded) ++report.discarded;
+  if (execution.endless()) ++report.endless;
   if (execution.outcome() == sched::Outcome::Stopped && execution.cut_short()) ++report.stopped;
 }
 
@@ -348,6 +349,12 @@ Report explore(const std::function<void()>& body, const Options& options) {
       controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
     driver.finish(false);
+    if (report.endless > 0 && report.searched_all) {
+      // A path cut at the step budget was not followed to its end.
+      report.searched_all = false;
+      report.not_searched = std::to_string(report.endless) +
+                            " executions reached the step budget (Options::max_steps) and were discarded as no verdict";
+    }
   } else {
     const detail::Deadline deadline(options);
     // A shard runs every shard_count-th execution: disjoint streams.

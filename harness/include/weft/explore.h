@@ -42,6 +42,9 @@ struct Report {
   std::uint64_t distinct_schedules = 0;  // executions whose schedule no earlier one took
   std::uint64_t most_points = 0;         // the most scheduling points one execution reached
   bool race_detection = false;           // whether the race detector checked the executions
+  std::uint64_t endless = 0;       // of the discarded, those that reached the step budget in a
+                                   // program test that reads that as "no verdict" (docs/c-programs.md);
+                                   // an exploration with any is never exhausted()
   std::optional<Shrinking> shrinking;  // set when explore shrank the failure's schedule
 
   // Exhaustive search (Strategy::dpor(), Options::preemption_bound):
