@@ -147,6 +147,7 @@ void print_notes(const Report& report) {
 int print_outcome(const Report& report, const std::string& who, std::optional<FailureKind> expected, bool replaying,
                   const Options& options) {
   if (report.ok()) {
+    if (report.regressions) std::cout << regressions_text(*report.regressions);
     std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
               << ", strategy " << options.strategy().to_string() << ")\n";
     print_notes(report);
@@ -157,6 +158,7 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
   const Failure& f = *report.failure;
   std::cout << f.to_string();
   if (report.shrinking) std::cout << shrinking_text(*report.shrinking);
+  if (report.regressions) std::cout << regressions_text(*report.regressions);
   if (!f.token.empty())
     std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
   if (!replaying) print_notes(report);
@@ -181,6 +183,7 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   Options options;
   try {
     options = test.options.from_environment();
+    if (options.regressions_name().empty()) options.regressions(options.regressions(), test.name);
   } catch (const std::invalid_argument& e) {
     std::cerr << who << e.what() << '\n';
     return 2;

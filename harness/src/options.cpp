@@ -31,6 +31,13 @@ std::uint64_t env_unsigned(const char* name, const char* value) {
     throw std::invalid_argument(std::string(name) + "=\"" + value + "\" is not a non-negative whole number");
   return v;
 }
+
+bool env_switch(const char* name, const char* value) {
+  const std::string_view text(value);
+  if (text != "0" && text != "1")
+    throw std::invalid_argument(std::string(name) + "=\"" + value + "\" is neither 0 (off) nor 1 (on)");
+  return text == "1";
+}
 }  // namespace
 
 Strategy Strategy::parse(std::string_view text) {
@@ -75,12 +82,9 @@ Options Options::from_environment() const {
   if (const char* v = std::getenv("WEFT_MAX_STEPS"); v && *v) o.max_steps(env_unsigned("WEFT_MAX_STEPS", v));
   if (const char* v = std::getenv("WEFT_TRACE_STEPS"); v && *v)
     o.trace_steps(static_cast<std::size_t>(env_unsigned("WEFT_TRACE_STEPS", v)));
-  if (const char* v = std::getenv("WEFT_SHRINK"); v && *v) {
-    const std::string_view text(v);
-    if (text != "0" && text != "1")
-      throw std::invalid_argument(std::string("WEFT_SHRINK=\"") + v + "\" is neither 0 (off) nor 1 (on)");
-    o.shrink(text == "1");
-  }
+  if (const char* v = std::getenv("WEFT_SHRINK"); v && *v) o.shrink(env_switch("WEFT_SHRINK", v));
+  if (const char* v = std::getenv("WEFT_REGRESSIONS"); v && *v) o.regressions(v, o.regressions_name());
+  if (const char* v = std::getenv("WEFT_REGRESSIONS_STRICT"); v && *v) o.regressions_strict(env_switch("WEFT_REGRESSIONS_STRICT", v));
   if (const char* v = std::getenv("WEFT_PROGRESS"); v && *v) {
     const std::string_view p = v;
     if (p == "1" || p == "on") o.progress(Progress::On);
