@@ -3,6 +3,10 @@
 
 #include "regression_file.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -219,10 +223,12 @@ bool RegressionFile::load(const std::string& path, std::string& error) {
   return true;
 }
 
-bool RegressionFile::holds(const std::string& token) const {
-  for (const RegressionEntry& e : entries_)
-    if (e.token == token) return true;
-  return false;
+bool RegressionFile::holds(const std::string& token) const { return find(token) < entries_.size(); }
+
+std::size_t RegressionFile::find(const std::string& token) const {
+  std::size_t i = 0;
+  while (i < entries_.size() && entries_[i].token != token) ++i;
+  return i;
 }
 
 std::size_t RegressionFile::add(const RegressionEntry& entry, const std::string& test) {
@@ -251,16 +257,32 @@ void RegressionFile::update(std::size_t i, const std::string& token, std::uint64
 bool RegressionFile::save(std::string& error) const {
   std::string text;
   for (const std::string& line : lines_) text += line + "\n";
-  const std::filesystem::path file(path_);
-  std::error_code ec;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
-  if (ec) {
-    error = "cannot make the regression directory " + file.parent_path().string() + ": " + ec.message();
-    return false;
-  }
   if (replace_file(path_, text)) return true;
   error = "cannot write the regression file " + path_ + ": " + std::strerror(errno);
   return false;
+}
+
+bool RegressionFile::change(const std::function<void(RegressionFile&)>& edit, std::string& error) {
+  const std::filesystem::path file(path_);
+  const std::filesystem::path directory = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (ec || fd < 0) {
+    error = "cannot make or open the regression directory " + directory.string() + ": " +
+            (ec ? ec.message() : std::string(std::strerror(errno)));
+    if (fd >= 0) ::close(fd);
+    return false;
+  }
+  while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+  }
+  bool done = load(file.string(), error);
+  if (done) {
+    edit(*this);
+    done = save(error);
+  }
+  ::close(fd);  // and the lock with it
+  return done;
 }
 
 std::string regression_file_name(const std::string& test) {

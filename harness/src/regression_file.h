@@ -13,6 +13,7 @@
 // replaced whole through a temporary file, never truncated in place.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,15 +44,22 @@ class RegressionFile {
   const std::vector<RegressionEntry>& entries() const noexcept { return entries_; }
   // holds says whether an entry has this token.
   bool holds(const std::string& token) const;
+  // find is the index of the entry with this token, or entries().size().
+  std::size_t find(const std::string& token) const;
 
   // add appends an entry (after a header naming `test`, in a new file) and
   // returns its line.
   std::size_t add(const RegressionEntry& entry, const std::string& test);
   // update gives entry `i` a new token and execution, in its own line.
   void update(std::size_t i, const std::string& token, std::uint64_t execution);
-  // save writes the file (its directory made first, if need be); false with
-  // an `error` when it cannot, leaving the file as it was.
+  // save writes the file; false with an `error` when it cannot, leaving
+  // the file as it was.
   bool save(std::string& error) const;
+  // change reads the file again, applies `edit` and saves it, all under an
+  // exclusive lock (flock) on its directory: runs of one test at once (CI
+  // shards) each add their entry, none lost. False with an `error` when it
+  // cannot (the file is then as it was).
+  bool change(const std::function<void(RegressionFile&)>& edit, std::string& error);
 
  private:
   std::string path_;

@@ -107,8 +107,10 @@ class Run {
       ++summary_.rederived;
       summary_.from_line = e.line;
       summary_.from_search = true;
-      file_.update(i, again.failure->token, again.failure->execution);
-      save();
+      const Failure& f = *again.failure;
+      change([&](RegressionFile& file) {
+        if (const std::size_t at = file.find(e.token); at < file.entries().size()) file.update(at, f.token, f.execution);
+      });
       return again;
     }
     ++summary_.stale;
@@ -129,19 +131,25 @@ class Run {
   Report finish(Report report, bool counted = false) {
     if (!report.ok() && summary_.from_line == 0 && !report.failure->token.empty() && summary_.note.empty() &&
         !file_.holds(report.failure->token)) {
-      summary_.added_line = file_.add(entry_of(*report.failure, plain_), options_.regressions_name());
-      if (!save()) summary_.added_line = 0;
+      std::size_t line = 0;
+      change([&](RegressionFile& file) {
+        if (!file.holds(report.failure->token))
+          line = file.add(entry_of(*report.failure, plain_), options_.regressions_name());
+      });
+      summary_.added_line = summary_.note.empty() ? line : 0;
     }
     report.executions = counted ? executions_ : report.executions + executions_;
     report.regressions = summary_;
     return report;
   }
 
-  bool save() {
+  // change edits the file as it is now (another run of the test may have
+  // added to it since it was read), through a copy: the entries this run
+  // goes through stay the ones it read.
+  void change(const std::function<void(RegressionFile&)>& edit) {
+    RegressionFile now = file_;
     std::string error;
-    if (file_.save(error)) return true;
-    summary_.note = error;
-    return false;
+    if (!now.change(edit, error)) summary_.note = error;
   }
 
   std::string stale_message() const {
