@@ -95,7 +95,8 @@ class Regressions : public ::testing::Test {
     g_fixed = false;
   }
   weft::Options options() const {
-    return weft::Options{}.seed(7).strategy(weft::Strategy::random()).shrink_milliseconds(0).regressions(dir_, "Suite.Test");
+    return weft::Options{}.seed(7).strategy(weft::Strategy::random()).shrink_milliseconds(0).regressions(
+        dir_, "Suite.Test");
   }
   std::string file() const { return dir_ + "/Suite.Test.weft-regressions"; }
   // found is a first run's failure, now in the file.
@@ -228,20 +229,23 @@ TEST_F(Regressions, ASearchThatFindsAnotherBugReportsAndKeepsIt) {
   EXPECT_EQ(r.failure->kind, weft::FailureKind::AssertionFailed);
   EXPECT_EQ(r.regressions->stale, 1u);
   EXPECT_EQ(r.regressions->added_line, 6u);
-  EXPECT_TRUE(has(r.regressions->stale_lines, "the search finds a AssertionFailed instead")) << r.regressions->stale_lines;
+  EXPECT_TRUE(has(r.regressions->stale_lines, "the search finds a AssertionFailed instead"))
+      << r.regressions->stale_lines;
   EXPECT_EQ(entries(read(file())).size(), 2u) << read(file());
 }
 
 TEST_F(Regressions, AMalformedFileFailsNamingItsLineAndIsKept) {
   fs::create_directories(dir_);
   const std::string bad =
-      "# mine\nweft-regressions 1\nfailure AssertionFailed execution=3 seed=x strategy=random iterations=10 token=w1.A\n";
+      "# mine\nweft-regressions 1\n"
+      "failure AssertionFailed execution=3 seed=x strategy=random iterations=10 token=w1.A\n";
   write(file(), bad);
   const weft::Report r = weft::explore(lost_update, options());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.failure->kind, weft::FailureKind::ReplayError);
   EXPECT_EQ(r.executions, 0u);
-  EXPECT_TRUE(has(r.failure->message, file() + ":3: field seed=x has a value weft cannot read")) << r.failure->message;
+  EXPECT_TRUE(has(r.failure->message, file() + ":3: field seed=x has a value weft cannot read"))
+      << r.failure->message;
   EXPECT_EQ(read(file()), bad);
 
   const std::string newer = "weft-regressions 2\nfailure Future kind=1\n";
@@ -257,7 +261,8 @@ TEST_F(Regressions, AMalformedFileFailsNamingItsLineAndIsKept) {
   write(file(), stray);
   const weft::Report missing = weft::explore(lost_update, options());
   ASSERT_FALSE(missing.ok());
-  EXPECT_TRUE(has(missing.failure->message, file() + ":2: the entry has no iterations= field")) << missing.failure->message;
+  EXPECT_TRUE(has(missing.failure->message, file() + ":2: the entry has no iterations= field"))
+      << missing.failure->message;
   EXPECT_EQ(read(file()), stray);
 }
 

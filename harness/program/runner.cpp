@@ -20,6 +20,7 @@
 #include "program_image.h"
 #include "report_reserve.h"
 #include "scheduler/execution.h"
+#include "text_fields.h"
 #include "token_file.h"
 #include "weft/explore.h"
 #include "weft/verifier.h"
@@ -53,15 +54,6 @@ namespace {
     reinterpret_cast<void (*)()>(&::__wrap_malloc),
     reinterpret_cast<void (*)()>(&weft::detail::crash_report_begins),
 };
-
-std::optional<FailureKind> kind_named(const std::string& name) {
-  for (unsigned k = 0;; ++k) {
-    const auto kind = static_cast<FailureKind>(k);
-    const std::string_view text = to_string(kind);
-    if (text == "Unknown") return std::nullopt;
-    if (text == name) return kind;
-  }
-}
 
 std::string executable_path() {
   char buffer[4096];
@@ -176,7 +168,7 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
 int run_program(const ProgramTest& test, int argc, char** argv) {
   const std::string who = "weft: " + test.name + ": ";
   std::optional<FailureKind> expected;
-  if (!test.expect.empty() && !(expected = kind_named(test.expect))) {
+  if (!test.expect.empty() && !(expected = detail::failure_kind_named(test.expect))) {
     std::cerr << who << "EXPECT " << test.expect << " is not a weft::FailureKind name\n";
     return 2;
   }

@@ -140,7 +140,8 @@ void run_test(const std::function<void()>& body, const Options& options, source_
     ADD_FAILURE_AT(r.file_name() ? r.file_name() : "", r.line_number()) << r.message();
   // What an exhaustive search covered (a bounded proof, or why not), and
   // each CI shard's part, whose counts add up, go in the test's output.
-  const bool summarized = report.ok() && !replaying && (effective.strategy().exhaustive() || effective.shard_count() > 1);
+  const bool summarized =
+      report.ok() && !replaying && (effective.strategy().exhaustive() || effective.shard_count() > 1);
   if (summarized) {
     std::ostringstream summary;
     summary << report;

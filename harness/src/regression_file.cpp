@@ -7,18 +7,19 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <iterator>
-#include <set>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
 
+#include "text_fields.h"
 #include "token_file.h"
 
 namespace weft::detail {
@@ -27,26 +28,6 @@ namespace {
 constexpr std::string_view kVersionWord = "weft-regressions";
 constexpr std::string_view kVersion = "1";
 constexpr std::string_view kEntryWord = "failure";
-
-std::optional<FailureKind> kind_named(std::string_view name) {
-  for (unsigned k = 0;; ++k) {
-    const auto kind = static_cast<FailureKind>(k);
-    const std::string_view text = to_string(kind);
-    if (text == "Unknown") return std::nullopt;
-    if (text == name) return kind;
-  }
-}
-
-bool whole(std::string_view text, std::uint64_t& out) {
-  if (text.empty() || text.size() > 19) return false;
-  std::uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  out = v;
-  return true;
-}
 
 std::vector<std::string_view> words(std::string_view line) {
   std::vector<std::string_view> out;
@@ -83,7 +64,7 @@ std::string entry_line(const RegressionEntry& e) {
 bool set_field(RegressionEntry& e, std::string_view key, std::string_view v) {
   Options& o = e.search;
   std::uint64_t n = 0;
-  const bool number = whole(v, n);
+  const bool number = parse_whole(v, n);
   const bool flag = v == "0" || v == "1";
   const bool small = number && n <= 0xffffffffu;
   const auto n32 = static_cast<std::uint32_t>(n);
@@ -105,8 +86,8 @@ bool set_field(RegressionEntry& e, std::string_view key, std::string_view v) {
     const std::size_t slash = v.find('/');
     std::uint64_t index = 0;
     std::uint64_t count = 0;
-    if (slash == std::string_view::npos || !whole(v.substr(0, slash), index) || !whole(v.substr(slash + 1), count) ||
-        count == 0 || index >= count || count > 0xffffffffu)
+    if (slash == std::string_view::npos || !parse_whole(v.substr(0, slash), index) ||
+        !parse_whole(v.substr(slash + 1), count) || count == 0 || index >= count || count > 0xffffffffu)
       return false;
     o.shard(static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(count));
     return true;
@@ -122,10 +103,11 @@ bool set_field(RegressionEntry& e, std::string_view key, std::string_view v) {
   return false;
 }
 
-constexpr std::string_view kKeys[] = {"execution",   "seed",          "strategy",         "iterations",
-                                      "max_steps",   "spurious_wakeups", "race_detection", "lock_order",
-                                      "process_crashes", "pipe_breaks", "queue_put_failures", "max_faults",
-                                      "stream_pieces", "preemption_bound", "shard",         "token"};
+// kKeys: every field an entry may have.
+constexpr std::string_view kKeys[] = {"execution",       "seed",          "strategy",           "iterations",
+                                      "max_steps",       "spurious_wakeups", "race_detection",  "lock_order",
+                                      "process_crashes", "pipe_breaks",   "queue_put_failures", "max_faults",
+                                      "stream_pieces",   "preemption_bound", "shard",           "token"};
 // kRequired: the fields without which an entry's search cannot run again.
 constexpr std::string_view kRequired[] = {"execution", "seed", "strategy", "iterations", "token"};
 
@@ -135,7 +117,7 @@ bool parse_entry(const std::vector<std::string_view>& w, RegressionEntry& e, std
     error = "an entry needs its failure kind after \"failure\"";
     return false;
   }
-  const std::optional<FailureKind> kind = kind_named(w[1]);
+  const std::optional<FailureKind> kind = failure_kind_named(w[1]);
   if (!kind) {
     error = "\"" + std::string(w[1]) + "\" is not a weft::FailureKind name";
     return false;

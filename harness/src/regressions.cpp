@@ -109,7 +109,8 @@ class Run {
       summary_.from_search = true;
       const Failure& f = *again.failure;
       change([&](RegressionFile& file) {
-        if (const std::size_t at = file.find(e.token); at < file.entries().size()) file.update(at, f.token, f.execution);
+        const std::size_t at = file.find(e.token);
+        if (at < file.entries().size()) file.update(at, f.token, f.execution);
       });
       return again;
     }
