@@ -3,6 +3,7 @@
 #include "regressions.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -121,8 +122,10 @@ class Run {
       summary_.stale_lines += "\n";
       return std::nullopt;
     }
-    // The search finds another bug: report it, and keep it too.
-    summary_.stale_lines += "; the search finds a " + std::string(to_string(again.failure->kind)) + " instead\n";
+    // The search finds another bug: report it, and keep it too, as that
+    // search found it.
+    summary_.stale_lines += "; the search finds " + std::string(to_string(again.failure->kind)) + " instead\n";
+    found_by_ = search_of(e, plain_);
     return again;
   }
 
@@ -135,7 +138,7 @@ class Run {
       std::size_t line = 0;
       change([&](RegressionFile& file) {
         if (!file.holds(report.failure->token))
-          line = file.add(entry_of(*report.failure, plain_), options_.regressions_name());
+          line = file.add(entry_of(*report.failure, found_by_ ? *found_by_ : plain_), options_.regressions_name());
       });
       summary_.added_line = summary_.note.empty() ? line : 0;
     }
@@ -166,6 +169,7 @@ class Run {
   Options plain_;  // the options without the regression file: for the replays and the exploration
   RegressionFile file_;
   Regressions summary_;
+  std::optional<Options> found_by_;  // the search that found the failure, when not plain_'s
   std::uint64_t executions_ = 0;
 };
 }  // namespace
