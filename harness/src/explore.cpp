@@ -24,6 +24,7 @@
 #include "foreign_use.h"
 #include "interposition_hook.h"
 #include "search_driver.h"
+#include "scheduler/debug_registry.h"
 #include "scheduler/dfs_strategy.h"
 #include "scheduler/dpor_strategy.h"
 #include "make_strategy.h"
@@ -35,8 +36,10 @@
 #include "scheduler/rng.h"
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
+#include "tested_line.h"
 #include "shrink.h"
 #include "token_file.h"
+#include "watchdog.h"
 
 namespace weft {
 
@@ -76,6 +79,7 @@ Report replay_error(std::string message) {
 // count_outcome adds an execution that did not fail to the report's tallies.
 void count_outcome(const sched::Execution& execution, Report& report) {
   if (execution.outcome() == sched::Outcome::Discarded) ++report.discarded;
+  if (execution.endless()) ++report.endless;
   if (execution.outcome() == sched::Outcome::Stopped && execution.cut_short()) ++report.stopped;
 }
 
@@ -207,6 +211,7 @@ sched::Config config_of(const Options& o) {
   c.pipe_breaks = o.pipe_breaks();
   c.queue_put_failures = o.queue_put_failures();
   c.max_faults = o.max_faults();
+  c.spurious_failures = o.spurious_failures();
   c.stream_pieces = std::max<std::uint32_t>(o.stream_pieces(), 1);
   return c;
 }
@@ -320,7 +325,10 @@ Report explore(const std::function<void()>& body, const Options& options) {
   checkers::LockOrderGraph lock_order;
   const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
+  const detail::Watchdog watchdog(execution, options.watchdog());
   Report report;
+  report.race_detection = config.race_detection;
+  detail::ScheduleTally tally;
   bool controlled = false;
   detail::ProgressLine progress(detail::progress_shown(options.progress()), std::cerr,
                                 [] { return std::chrono::steady_clock::now(); });
@@ -333,16 +341,24 @@ Report explore(const std::function<void()>& body, const Options& options) {
       if (execution.failure()) {
         progress.finish();
         if (!counted) ++report.executions;
+        tally.add(execution, report);
         report.failure = failed_execution(execution, config, report.executions - 1, body, options, report);
         driver.finish(true);
         return report;
       }
       if (!counted) continue;
       count_outcome(execution, report);
+      tally.add(execution, report);
       progress.update(report.executions, 0, report.discarded);
       controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
     driver.finish(false);
+    if (report.endless > 0 && report.searched_all) {
+      // A path cut at the step budget was not followed to its end.
+      report.searched_all = false;
+      report.not_searched = std::to_string(report.endless) +
+                            " executions reached the step budget (Options::max_steps) and were discarded as no verdict";
+    }
   } else {
     const detail::Deadline deadline(options);
     // A shard runs every shard_count-th execution: disjoint streams.
@@ -355,10 +371,12 @@ Report explore(const std::function<void()>& body, const Options& options) {
       ++report.executions;
       if (execution.failure()) {
         progress.finish();
+        tally.add(execution, report);
         report.failure = failed_execution(execution, config, i, body, options, report);
         return report;
       }
       count_outcome(execution, report);
+      tally.add(execution, report);
       progress.update(report.executions, 0, report.discarded);
       controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
@@ -398,10 +416,17 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.record_events(true);
   const Watchers watchers(execution, config, nullptr);
   detail::CrashGuard crash_guard(options.trace_steps());
+  const detail::Watchdog watchdog(execution, options.watchdog());
+  execution.break_at(options.break_at());
   execution.run(strategy, config, 0, body_of(body));
+  if (options.break_at() != 0 && !execution.break_reached())
+    sched::debug_break_missed(options.break_at(), execution.steps());
 
   Report report;
   report.executions = 1;
+  report.distinct_schedules = 1;
+  report.most_points = execution.steps();
+  report.race_detection = config.race_detection;
   const sched::FailureRecord* found = execution.failure();
   const bool same = found && found->verdict == token.verdict && found->step == token.step && strategy.finished();
   if (found) {

@@ -10,12 +10,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "scheduler/execution.h"
+#include "tested_line.h"
 #include "token_file.h"
 
 namespace weft::testing {
@@ -150,6 +152,14 @@ void run_test(const std::function<void()>& body, const Options& options, source_
       std::printf("weft: shard %u of %u\n", effective.shard_index(), effective.shard_count());
     std::fflush(stdout);
   }
+  // The line that says what was tested ends the test's output, after its
+  // failure, if any: the failure report stays the same in a replay.
+  struct TestedLine {
+    const Report& report;
+    ~TestedLine() {
+      if (!detail::quiet()) std::cout << tested_line(report) << std::endl;
+    }
+  } last{report};
   if (report.ok()) {
     // The summary above has these lines already.
     if (report.regressions && !summarized) std::fputs(regressions_text(*report.regressions).c_str(), stdout);

@@ -69,6 +69,8 @@ Options Options::from_environment() const {
                                   "\" would run no execution, so every test would pass untested: use 1 or more");
   }
   if (const char* v = std::getenv("WEFT_MAX_STEPS"); v && *v) o.max_steps(env_unsigned("WEFT_MAX_STEPS", v));
+  if (const char* v = std::getenv("WEFT_WATCHDOG"); v && *v)
+    o.watchdog(static_cast<unsigned>(env_unsigned("WEFT_WATCHDOG", v)));
   if (const char* v = std::getenv("WEFT_TRACE_STEPS"); v && *v)
     o.trace_steps(static_cast<std::size_t>(env_unsigned("WEFT_TRACE_STEPS", v)));
   if (const char* v = std::getenv("WEFT_SHRINK"); v && *v) o.shrink(env_switch("WEFT_SHRINK", v));
@@ -83,6 +85,7 @@ Options Options::from_environment() const {
     else
       throw std::invalid_argument(std::string("WEFT_PROGRESS=\"") + v + "\": use 1 (on), 0 (off) or auto");
   }
+  if (const char* v = std::getenv("WEFT_BREAK"); v && *v) o.break_at(env_unsigned("WEFT_BREAK", v));
   if (const char* v = std::getenv("WEFT_STRATEGY"); v && *v) {
     try {
       o.strategy(Strategy::parse(v));

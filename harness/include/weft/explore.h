@@ -63,6 +63,12 @@ struct Report {
                                    // they count as run but checked nothing after it
   std::uint64_t stopped = 0;       // of those, ended by the program (exit, main returning)
                                    // while other threads still ran: see docs/c-programs.md
+  std::uint64_t distinct_schedules = 0;  // executions whose schedule no earlier one took
+  std::uint64_t most_points = 0;         // the most scheduling points one execution reached
+  bool race_detection = false;           // whether the race detector checked the executions
+  std::uint64_t endless = 0;       // of the discarded, those that reached the step budget in a
+                                   // program test that reads that as "no verdict" (docs/c-programs.md);
+                                   // an exploration with any is never exhausted()
   std::optional<Shrinking> shrinking;  // set when explore shrank the failure's schedule
   std::optional<Regressions> regressions;  // set when explore used a regression file
 
@@ -89,6 +95,15 @@ struct Report {
 // (regressions_text).
 std::ostream& operator<<(std::ostream& out, const Report& report);
 
+// tested_line is the one line that says what an exploration (or a replay)
+// checked, and under which model: executions run, distinct schedules,
+// the most scheduling points in one execution, failures, whether the space
+// was exhausted, which code weft sees (its own primitives, interposed
+// std::thread and pthreads, instrumented code, ThreadSanitizer mode), and
+// the memory model. It ends with a warning when the code made almost no
+// operation weft controls. WEFT_TEST and program tests print it unless
+// WEFT_QUIET=1.
+std::string tested_line(const Report& report);
 // shrinking_text is the lines a report adds for a shrunk failure: the
 // preemptions and steps before and after, and the original token.
 std::string shrinking_text(const Shrinking& s);
