@@ -21,6 +21,7 @@
 #include "program_image.h"
 #include "report_reserve.h"
 #include "scheduler/execution.h"
+#include "text_fields.h"
 #include "tested_line.h"
 #include "token_file.h"
 #include "verification.h"
@@ -53,15 +54,6 @@ namespace {
     reinterpret_cast<void (*)()>(&::__wrap_malloc),
     reinterpret_cast<void (*)()>(&weft::detail::crash_report_begins),
 };
-
-std::optional<FailureKind> kind_named(const std::string& name) {
-  for (unsigned k = 0;; ++k) {
-    const auto kind = static_cast<FailureKind>(k);
-    const std::string_view text = to_string(kind);
-    if (text == "Unknown") return std::nullopt;
-    if (text == name) return kind;
-  }
-}
 
 std::string executable_path() {
   char buffer[4096];
@@ -151,6 +143,7 @@ void print_notes(const Report& report) {
 int print_outcome(const Report& report, const std::string& who, std::optional<FailureKind> expected, bool replaying,
                   const Options& options, const Verification& verification) {
   if (report.ok()) {
+    if (report.regressions) std::cout << regressions_text(*report.regressions);
     std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
               << ", strategy " << options.strategy().to_string() << ")\n";
     print_notes(report);
@@ -163,6 +156,7 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
   std::cout << f.to_string();
   if (report.shrinking) std::cout << shrinking_text(*report.shrinking);
   std::cout << timeline_text(report);
+  if (report.regressions) std::cout << regressions_text(*report.regressions);
   if (!f.token.empty())
     std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
   if (!replaying) {
@@ -183,7 +177,7 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
 int run_program(const ProgramTest& test, int argc, char** argv) {
   const std::string who = "weft: " + test.name + ": ";
   std::optional<FailureKind> expected;
-  if (!test.expect.empty() && !(expected = kind_named(test.expect))) {
+  if (!test.expect.empty() && !(expected = detail::failure_kind_named(test.expect))) {
     std::cerr << who << "EXPECT " << test.expect << " is not a weft::FailureKind name\n";
     return 2;
   }
@@ -191,6 +185,7 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   Verification verification;
   try {
     options = test.options.from_environment();
+    if (options.regressions_name().empty()) options.regressions(options.regressions(), test.name);
     verification = verification_of(test);
     if (!options.trace_file().empty() && options.trace_file_key().empty())
       options.trace_file(options.trace_file(), test.name);

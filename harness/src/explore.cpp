@@ -29,6 +29,7 @@
 #include "scheduler/dpor_strategy.h"
 #include "make_strategy.h"
 #include "progress_line.h"
+#include "regressions.h"
 #include "scheduler/execution.h"
 #include "scheduler/random_strategy.h"
 #include "scheduler/replay_strategy.h"
@@ -327,8 +328,11 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
   if (!report.ok()) {
     out << *report.failure;
     if (report.shrinking) out << shrinking_text(*report.shrinking);
-    return out << timeline_text(report);
+    out << timeline_text(report);
+    if (report.regressions) out << regressions_text(*report.regressions);
+    return out;
   }
+  if (report.regressions) out << regressions_text(*report.regressions);
   if (report.exhausted()) {
     out << "weft: all " << grouped(report.executions) << " executions explored, none failed (" << report.space;
     if (report.redundant > 0) out << "; " << grouped(report.redundant) << " redundant runs";
@@ -359,6 +363,7 @@ std::string shrinking_text(const Shrinking& s) {
 Report explore(const std::function<void()>& body, const Options& options) {
   if (std::optional<Failure> f = detail::nested_call("weft::explore")) return failed_before_running(std::move(*f));
   if (std::optional<Failure> f = detail::unusable_options(options, true)) return failed_before_running(std::move(*f));
+  if (!options.regressions().empty()) return detail::explore_with_regressions(body, options);
   ExecutionLease lease(options.stack_size());
   sched::Execution& execution = lease.execution();
   const std::unique_ptr<sched::Search> search = make_search(options, execution);

@@ -250,6 +250,28 @@ class Options {
   // come out everywhere.
   Options& shrink_milliseconds(std::uint64_t ms) noexcept { shrink_milliseconds_ = ms; return *this; }
   std::uint64_t shrink_milliseconds() const noexcept { return shrink_milliseconds_; }
+  // regressions: keep this test's failures in a regression file in
+  // directory `dir`, one file per test named after `name` (the test's full
+  // name; WEFT_TEST and program tests fill it in when it is empty), and
+  // replay the file's entries before exploring, so that a bug found once
+  // fails at once, deterministically, when it comes back (WEFT_REGRESSIONS).
+  // An entry whose token no longer fits is re-derived by running again the
+  // search that found it, or reported stale. An empty directory turns it off
+  // (the default). See docs/replaying.md#regression-files.
+  Options& regressions(std::string dir, std::string name = {}) {
+    regressions_ = std::move(dir);
+    regressions_name_ = std::move(name);
+    return *this;
+  }
+  const std::string& regressions() const noexcept { return regressions_; }
+  const std::string& regressions_name() const noexcept { return regressions_name_; }
+
+  // regressions_strict: fail the test when its regression file has stale
+  // entries, failures that neither their token nor their search finds any
+  // more (default off; WEFT_REGRESSIONS_STRICT=1).
+  Options& regressions_strict(bool on) noexcept { regressions_strict_ = on; return *this; }
+  bool regressions_strict() const noexcept { return regressions_strict_; }
+
   // progress: when to show a live progress line (default Auto; see
   // Progress).
   Options& progress(Progress p) noexcept { progress_ = p; return *this; }
@@ -291,8 +313,9 @@ class Options {
 
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_SHRINK (0 or 1),
-  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_BREAK, WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT,
-  // WEFT_TRACE_FILE (the key is kept) and
+  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_BREAK, WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds),
+  // WEFT_CHECKPOINT, WEFT_TRACE_FILE (the key is kept), WEFT_REGRESSIONS (a directory),
+  // WEFT_REGRESSIONS_STRICT (0 or 1) and
   // the shard variables (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else
   // GoogleTest's GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's
   // TEST_SHARD_INDEX and TEST_TOTAL_SHARDS) where set. A value it cannot
@@ -330,6 +353,9 @@ class Options {
   bool shrink_ = true;
   std::uint64_t shrink_executions_ = 200;
   std::uint64_t shrink_milliseconds_ = 10000;
+  std::string regressions_;
+  std::string regressions_name_;
+  bool regressions_strict_ = false;
   Progress progress_ = Progress::Auto;
   bool record_every_execution_ = false;
   std::uint64_t break_at_ = 0;
