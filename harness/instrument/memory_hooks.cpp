@@ -27,6 +27,7 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 
@@ -205,9 +206,14 @@ extern "C" void free(void* p) noexcept {
   if (!p) return;
   const i::Real* r = i::reals();
   if (!r) return;  // freed while the real free is looked up: kept, once
-  if (i::quarantine(p, WEFT_CALLER_SP, __builtin_return_address(0))) return;
-  i::forget(p);
-  r->free(p);
+  // free leaves errno alone (glibc's does, and POSIX now says so): callers
+  // read errno after a call that frees its temporaries.
+  const int saved_errno = errno;
+  if (!i::quarantine(p, WEFT_CALLER_SP, __builtin_return_address(0))) {
+    i::forget(p);
+    r->free(p);
+  }
+  errno = saved_errno;
 }
 
 extern "C" void* realloc(void* p, std::size_t n) noexcept {

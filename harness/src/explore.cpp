@@ -38,6 +38,7 @@
 #include "scheduler/steer_strategy.h"
 #include "tested_line.h"
 #include "shrink.h"
+#include "source_lines.h"
 #include "timeline.h"
 #include "token_file.h"
 #include "watchdog.h"
@@ -381,6 +382,7 @@ Report explore(const std::function<void()>& body, const Options& options) {
   execution.record_events(options.record_every_execution());
   checkers::LockOrderGraph lock_order;
   const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
+  detail::open_line_tables();
   detail::CrashGuard crash_guard(options.trace_steps());
   const detail::Watchdog watchdog(execution, options.watchdog());
   Report report;
@@ -472,6 +474,7 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.keep_events(options.trace_steps());
   execution.record_events(true);
   const Watchers watchers(execution, config, nullptr);
+  detail::open_line_tables();
   detail::CrashGuard crash_guard(options.trace_steps());
   const detail::Watchdog watchdog(execution, options.watchdog());
   execution.break_at(options.break_at());

@@ -77,6 +77,27 @@ class Lines {
     return it->second;
   }
 
+  void open_all() {
+    const std::lock_guard<std::mutex> hold(guard_);
+    if (opened_) return;
+    opened_ = true;
+    std::thread([&] {
+      if (!session_) {
+        session_ = dwfl_begin(&callbacks_);
+        report();
+      }
+      if (!session_) return;
+      dwfl_getmodules(
+          session_,
+          [](Dwfl_Module* module, void**, const char*, Dwarf_Addr, void*) {
+            Dwarf_Addr bias = 0;
+            (void)dwfl_module_getdwarf(module, &bias);
+            return static_cast<int>(DWARF_CB_OK);
+          },
+          nullptr, 0);
+    }).join();
+  }
+
  private:
   // on_big_stack looks `pc` up on an OS thread of its own: libdw reads a
   // line table with a few hundred KiB of arrays on the stack, more than a
@@ -167,6 +188,7 @@ class Lines {
   std::mutex guard_;
   Dwfl_Callbacks callbacks_{};
   Dwfl* session_ = nullptr;
+  bool opened_ = false;  // open_all ran
   std::unordered_map<std::uintptr_t, SourceLine> lines_;
   std::unordered_map<std::uintptr_t, SourceLine> program_lines_;
   std::deque<std::string> files_;
@@ -175,6 +197,12 @@ class Lines {
 // lines is the process's cache; libdw takes pthread locks of its own, and
 // so do the guard of `lines` and the lock of its cache: none of them is the
 // program's.
+Lines& lines();
+}  // namespace
+
+void open_line_tables() { lines().open_all(); }
+
+namespace {
 Lines& lines() {
   static Lines the_lines;
   return the_lines;

@@ -25,6 +25,14 @@ namespace weft::detail {
 // Thread-safe; weft's own work (it runs uncontrolled).
 bool source_line(std::uintptr_t pc, const char*& file, unsigned& line);
 
+// open_line_tables opens the line tables of every object loaded now, once
+// per process. explore and replay call it before the first execution:
+// libdw keeps a descriptor open per object, and one opened during an
+// execution would take the lowest free number, which the program may have
+// just closed (its next read of that number would read weft's file), and
+// would shift the numbers the program's next descriptors get.
+void open_line_tables();
+
 // program_line is source_line for the innermost of the program's own
 // locations of the instruction at `pc`: its line if that is the program's,
 // else the call site of the inlined library function it belongs to (the

@@ -1,6 +1,8 @@
 #include "watchdog.h"
 
 #include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <unwind.h>
 #include <valgrind/valgrind.h>
 
@@ -84,7 +86,7 @@ class Monitor {
           w->last_generation = generation;
           w->since = now;
         } else if (now - w->since >= w->timeout) {
-          ::pthread_kill(w->runner, kSignal);
+          ::syscall(SYS_tgkill, ::getpid(), w->runner, kSignal);
           w->since = now;  // once per timeout, whatever the thread does with it
         }
       }
@@ -177,7 +179,7 @@ Watchdog::Watchdog(const sched::Execution& execution, unsigned seconds) {
   watched_here = &execution;
   watched_seconds = seconds;
   watch_.execution = &execution;
-  watch_.runner = ::pthread_self();
+  watch_.runner = static_cast<pid_t>(::syscall(SYS_gettid));
   watch_.timeout = std::chrono::milliseconds(std::uint64_t{seconds} * 1000 *
                                              (RUNNING_ON_VALGRIND ? kStretchUnderValgrind : 1));
   watch_.since = std::chrono::steady_clock::now();

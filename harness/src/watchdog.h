@@ -15,7 +15,7 @@
 // stretched twenty times. Registering costs a lock, not a thread, so a
 // replay stays as cheap as one execution.
 
-#include <pthread.h>
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -36,7 +36,7 @@ class Watchdog {
   // Watch is what the watching thread keeps of one guarded execution.
   struct Watch {
     const sched::Execution* execution = nullptr;
-    pthread_t runner{};
+    pid_t runner = 0;  // the OS thread's id (tgkill: no interposed pthread_kill, no loader lock)
     std::chrono::milliseconds timeout{0};
     std::uint64_t last_operations = ~std::uint64_t{0};
     std::uint64_t last_generation = 0;

@@ -68,13 +68,13 @@ out=$(ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 WEFT_BREAK=$step \
 echo "$out"
 section() { awk -v name="==$1==" '$0 == name { on = 1; next } /^==[a-z]+==$/ { on = 0 } on' <<<"$out"; }
 
-grep -q "Program received signal SIGTRAP" <<<"$out" || fail "the replay did not stop in gdb"
+grep -Eq "(Program|Thread [0-9]+ .*) received signal SIGTRAP" <<<"$out" || fail "the replay did not stop in gdb"
 threads=$(section threads)
-grep -Eq "^\* $thread +running +$operation +mutex#[0-9]+ +std_mutex.h:[0-9]+" <<<"$threads" ||
+grep -Eq "^\* $thread +running +$operation +mutex#[0-9]+ +lock_order_deadlock.cpp:[0-9]+" <<<"$threads" ||
   fail "weft threads does not show $thread running $operation"
 grep -Eq "^  T0 +blocked +thread.join +T[12] +lock_order_deadlock.cpp:[0-9]+ +T[12]$" <<<"$threads" ||
   fail "weft threads does not show T0 blocked in thread.join"
-grep -Eq "^  T$lambda +(runnable|blocked) +mutex.lock +mutex#[0-9]+ +std_mutex.h:[0-9]+" <<<"$threads" ||
+grep -Eq "^  T$lambda +(runnable|blocked) +mutex.lock +mutex#[0-9]+ +lock_order_deadlock.cpp:[0-9]+" <<<"$threads" ||
   fail "weft threads does not show T$lambda waiting to lock"
 
 frames=$(section lambda)
