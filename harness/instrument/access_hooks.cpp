@@ -102,11 +102,13 @@ WEFT_PLAIN_ACCESS(8)
 WEFT_PLAIN_ACCESS(16)
 #undef WEFT_PLAIN_ACCESS
 
-extern "C" void __tsan_read_range(void* a, unsigned long n) {
-  i::plain_access(a, n, false, __builtin_return_address(0));
+// The signatures are g++'s built-in ones (a signed size), which it declares
+// whenever a sanitizer is on.
+extern "C" void __tsan_read_range(void* a, long n) {
+  i::plain_access(a, static_cast<std::size_t>(n), false, __builtin_return_address(0));
 }
-extern "C" void __tsan_write_range(void* a, unsigned long n) {
-  i::plain_access(a, n, true, __builtin_return_address(0));
+extern "C" void __tsan_write_range(void* a, long n) {
+  i::plain_access(a, static_cast<std::size_t>(n), true, __builtin_return_address(0));
 }
 
 // A virtual call reads the object's virtual-table pointer; a constructor or
@@ -116,8 +118,8 @@ extern "C" void __tsan_write_range(void* a, unsigned long n) {
 // across executions may already hold the same pointer, and an execution
 // must make the same accesses when it is replayed.
 extern "C" void __tsan_vptr_read(void** vptr) { i::plain_access(vptr, sizeof *vptr, false, __builtin_return_address(0)); }
-extern "C" void __tsan_vptr_update(void** vptr, void*) {
-  i::plain_access(vptr, sizeof *vptr, true, __builtin_return_address(0));
+extern "C" void __tsan_vptr_update(void* vptr, void*) {
+  i::plain_access(vptr, sizeof(void*), true, __builtin_return_address(0));
 }
 
 extern "C" void __tsan_init() {}
