@@ -265,20 +265,25 @@ struct WideLock {
 };
 }  // namespace
 
-extern "C" U128 __tsan_atomic128_load(const volatile U128* a, int) {
+// The pointers are void*, as g++ declares these built-ins in sanitizer builds.
+namespace {
+volatile U128* wide(volatile void* p) noexcept { return static_cast<volatile U128*>(p); }
+}  // namespace
+
+extern "C" U128 __tsan_atomic128_load(const volatile void* a, int) {
   const WideLock hold;
-  return *a;
+  return *static_cast<const volatile U128*>(a);
 }
-extern "C" void __tsan_atomic128_store(volatile U128* a, U128 v, int) {
+extern "C" void __tsan_atomic128_store(volatile void* a, U128 v, int) {
   const WideLock hold;
-  *a = v;
+  *wide(a) = v;
 }
-#define WEFT_WIDE_RMW(name, expr)                                  \
-  extern "C" U128 __tsan_atomic128_##name(volatile U128* a, U128 v, int) { \
-    const WideLock hold;                                          \
-    const U128 o = *a;                                            \
-    *a = (expr);                                                  \
-    return o;                                                     \
+#define WEFT_WIDE_RMW(name, expr)                                            \
+  extern "C" U128 __tsan_atomic128_##name(volatile void* a, U128 v, int) { \
+    const WideLock hold;                                                    \
+    const U128 o = *wide(a);                                                \
+    *wide(a) = (expr);                                                      \
+    return o;                                                               \
   }
 WEFT_WIDE_RMW(exchange, v)
 WEFT_WIDE_RMW(fetch_add, o + v)
@@ -288,19 +293,20 @@ WEFT_WIDE_RMW(fetch_or, o | v)
 WEFT_WIDE_RMW(fetch_xor, o ^ v)
 WEFT_WIDE_RMW(fetch_nand, ~(o & v))
 #undef WEFT_WIDE_RMW
-extern "C" bool __tsan_atomic128_compare_exchange_strong(volatile U128* a, U128* c, U128 v, int, int) {
+extern "C" bool __tsan_atomic128_compare_exchange_strong(volatile void* a, void* expected, U128 v, int, int) {
   const WideLock hold;
-  if (*a == *c) {
-    *a = v;
+  U128* c = static_cast<U128*>(expected);
+  if (*wide(a) == *c) {
+    *wide(a) = v;
     return true;
   }
-  *c = *a;
+  *c = *wide(a);
   return false;
 }
-extern "C" bool __tsan_atomic128_compare_exchange_weak(volatile U128* a, U128* c, U128 v, int mo, int fmo) {
+extern "C" bool __tsan_atomic128_compare_exchange_weak(volatile void* a, void* c, U128 v, int mo, int fmo) {
   return __tsan_atomic128_compare_exchange_strong(a, c, v, mo, fmo);
 }
-extern "C" U128 __tsan_atomic128_compare_exchange_val(volatile U128* a, U128 c, U128 v, int mo, int fmo) {
+extern "C" U128 __tsan_atomic128_compare_exchange_val(volatile void* a, U128 c, U128 v, int mo, int fmo) {
   __tsan_atomic128_compare_exchange_strong(a, &c, v, mo, fmo);
   return c;
 }
