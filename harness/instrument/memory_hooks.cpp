@@ -36,6 +36,22 @@
 #include "locations.h"
 #include "scheduler/tsan.h"
 
+// In a build with AddressSanitizer or ThreadSanitizer, their runtime owns
+// memcpy, memmove, memset, free and realloc: the executable's definitions
+// would take them from it before it has started. Instrumented code there
+// is checked without range accesses and without the quarantine
+// (docs/instrumentation.md).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define WEFT_OWNS_MEMORY_FUNCTIONS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define WEFT_OWNS_MEMORY_FUNCTIONS 0
+#endif
+#endif
+#ifndef WEFT_OWNS_MEMORY_FUNCTIONS
+#define WEFT_OWNS_MEMORY_FUNCTIONS 1
+#endif
+
 namespace weft::instrument {
 
 namespace {
@@ -52,7 +68,7 @@ F next_definition(const char* name) noexcept {
 // While the real functions are looked up (dlsym may copy and free), the
 // copies are made here, byte by byte: volatile, so that the compiler does
 // not turn the loops back into calls.
-void* copy_bytes(void* to, const void* from, std::size_t n) noexcept {
+[[maybe_unused]] void* copy_bytes(void* to, const void* from, std::size_t n) noexcept {
   auto* d = static_cast<volatile unsigned char*>(to);
   const auto* s = static_cast<const volatile unsigned char*>(from);
   if (d < s)
@@ -61,7 +77,7 @@ void* copy_bytes(void* to, const void* from, std::size_t n) noexcept {
     for (std::size_t k = n; k-- > 0;) d[k] = s[k];
   return to;
 }
-void* fill_bytes(void* to, int c, std::size_t n) noexcept {
+[[maybe_unused]] void* fill_bytes(void* to, int c, std::size_t n) noexcept {
   auto* d = static_cast<volatile unsigned char*>(to);
   for (std::size_t k = 0; k < n; ++k) d[k] = static_cast<unsigned char>(c);
   return to;
@@ -99,7 +115,7 @@ const Real* reals() noexcept {
 
 // seen_range says whether a memory call made now, by a caller whose stack
 // pointer is `caller_sp`, is an access of instrumented code (see above).
-bool seen_range(std::uintptr_t caller_sp, sched::Execution*& x) {
+[[maybe_unused]] bool seen_range(std::uintptr_t caller_sp, sched::Execution*& x) {
   x = program_thread();
   if (!x || x->aborting()) return false;
   const sched::tsan::Unseen weft_itself;
@@ -130,6 +146,7 @@ namespace i = weft::instrument;
 
 #define WEFT_CALLER_SP (reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)) + 16)
 
+#if WEFT_OWNS_MEMORY_FUNCTIONS
 extern "C" void* memcpy(void* to, const void* from, std::size_t n) noexcept {
   weft::sched::Execution* x = nullptr;
   if (n && i::seen_range(WEFT_CALLER_SP, x)) {
@@ -156,12 +173,13 @@ extern "C" void* memset(void* to, int c, std::size_t n) noexcept {
   const i::Real* r = i::reals();
   return r ? r->memset(to, c, n) : i::fill_bytes(to, c, n);
 }
+#endif
 
 namespace weft::instrument {
 namespace {
 // quarantine takes a block the program frees, if it is freed by
 // instrumented code on a weft thread (see above); false to free it now.
-bool quarantine(void* p, std::uintptr_t caller_sp, const void* caller) {
+[[maybe_unused]] bool quarantine(void* p, std::uintptr_t caller_sp, const void* caller) {
   sched::Execution* x = nullptr;
   if (!seen_range(caller_sp, x)) return false;
   State* s = State::current();
@@ -202,6 +220,7 @@ void release_quarantined(std::unordered_set<void*>& blocks) noexcept {
 }
 }  // namespace weft::instrument
 
+#if WEFT_OWNS_MEMORY_FUNCTIONS
 extern "C" void free(void* p) noexcept {
   if (!p) return;
   const i::Real* r = i::reals();
@@ -225,3 +244,4 @@ extern "C" void* realloc(void* p, std::size_t n) noexcept {
   if (q) i::forget(q);
   return q;
 }
+#endif
