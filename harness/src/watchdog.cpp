@@ -122,7 +122,10 @@ std::string hex(std::uintptr_t pc) {
 // where the debug information says (function addresses otherwise); the
 // handler's own frames are left out.
 std::string stack_text() {
-  Frames f;
+  // Not on the stack: the handler runs on the signal stack, whose memory
+  // AddressSanitizer may still hold poisoned from a fiber's frames.
+  static Frames f;
+  f.count = 0;
   _Unwind_Backtrace(&note_frame, &f);
   std::string text;
   for (int i = 2; i < f.count; ++i) {  // past stack_text and the handler
