@@ -27,6 +27,7 @@
 #include "scheduler/dfs_strategy.h"
 #include "scheduler/dpor_strategy.h"
 #include "scheduler/execution.h"
+#include "scheduler/sanitizers.h"
 #include "scheduler/stack_pool.h"
 
 namespace {
@@ -305,7 +306,7 @@ Exploration explore(const Program& p, Search& search, Execution& x, std::uint64_
 
 // kDefaultBodies: fewer in the Debug and sanitizer builds, where 25 bodies
 // took 270 s on a busy machine, near the 300 s a test gets in scripts/test.
-#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+#if WEFT_ASAN || !defined(NDEBUG)
 constexpr std::uint64_t kDefaultBodies = 8;
 #else
 constexpr std::uint64_t kDefaultBodies = 25;
