@@ -109,6 +109,9 @@ class Checks final : public sched::Observer {
   void atomic(sched::ThreadId t, VectorClock& clock, AtomicAccess access, std::memory_order order) {
     if (races_) races_->atomic(t, clock, access, order);
   }
+  void fence(sched::ThreadId t, std::memory_order order) {
+    if (races_) races_->fence(t, order);
+  }
   void read(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where) {
     if (races_ && !races_->repeats_read(t, v)) races_->read(x, t, v, var, where, held_);
   }

@@ -44,6 +44,8 @@ void RaceDetector::start_thread(ThreadId t) {
   if (t >= threads_.size()) threads_.resize(t + 1);
   ThreadState& s = threads_[t];
   s.clock.start(t);
+  s.fenced.clear();
+  s.observed.clear();
 }
 
 void RaceDetector::spawned(ThreadId parent, ThreadId child) {
@@ -59,22 +61,34 @@ void RaceDetector::joined(ThreadId joiner, ThreadId target) {
 }
 
 void RaceDetector::atomic(ThreadId t, VectorClock& clock, AtomicAccess access, std::memory_order order) {
-  switch (access) {
-    case AtomicAccess::Load:
-      if (sched::acquires(order)) acquire(t, clock);
-      return;
-    case AtomicAccess::Store:
-      // A store heads a new release sequence: what an acquire that reads it
-      // synchronizes with is this store's release, or nothing (C++20).
-      clock.clear();
-      if (sched::releases(order)) release(t, clock);
-      return;
-    case AtomicAccess::Rmw:
-      // A read-modify-write reads the latest value, so it continues the
-      // release sequence it reads from, and adds its own release to it.
-      if (sched::acquires(order)) acquire(t, clock);
-      if (sched::releases(order)) release(t, clock);
-      return;
+  ThreadState& s = thread(t);
+  const bool reads = access != AtomicAccess::Store;
+  if (reads) {
+    if (sched::acquires(order))
+      s.clock.join(clock);
+    else if (clock.size() > 0)
+      s.observed.join(clock);  // for an acquire fence later
+  }
+  if (access == AtomicAccess::Load) return;
+  // A store heads a new release sequence: what an acquire that reads it
+  // synchronizes with is this store's release, or nothing (C++20); a
+  // read-modify-write reads the latest value, so it continues the release
+  // sequence it reads from and adds its own release to it.
+  if (access == AtomicAccess::Store) clock.clear();
+  if (sched::releases(order)) {
+    release(t, clock);
+  } else if (s.fenced.size() > 0) {
+    clock.join(s.fenced);  // a release fence before a relaxed store or RMW
+  }
+}
+
+void RaceDetector::fence(ThreadId t, std::memory_order order) {
+  ThreadState& s = thread(t);
+  if (sched::acquires(order)) s.clock.join(s.observed);
+  if (sched::releases(order)) {
+    s.fenced.clear();
+    s.clock.release_into(s.fenced);
+    s.clock.tick();  // what the thread does next is not part of this release
   }
 }
 

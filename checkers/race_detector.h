@@ -83,8 +83,16 @@ class RaceDetector {
   }
 
   // atomic adds the edges of an atomic operation with `order` on an atomic
-  // whose release-sequence clock is `clock`.
+  // whose release-sequence clock is `clock`, with the fences' rules: a
+  // relaxed store or read-modify-write after a release fence releases what
+  // the thread did before that fence, and what a relaxed load or
+  // read-modify-write read is acquired by the thread's next acquire fence.
   void atomic(sched::ThreadId t, VectorClock& clock, AtomicAccess access, std::memory_order order);
+  // fence is std::atomic_thread_fence(order) on thread `t` (C++20
+  // [atomics.fences]): a release fence marks what the thread did so far for
+  // its later relaxed stores to carry; an acquire fence acquires what its
+  // earlier relaxed loads read; acq_rel and seq_cst fences do both.
+  void fence(sched::ThreadId t, std::memory_order order);
 
   // repeats_read and repeats_write: `t` made the same kind of access to the
   // var since its last release (FastTrack's same-epoch case), so there is
@@ -127,6 +135,8 @@ class RaceDetector {
  private:
   struct ThreadState {
     ThreadClock clock;
+    VectorClock fenced;    // the clock at its last release fence (empty: none)
+    VectorClock observed;  // what its relaxed loads read since, for its next acquire fence
   };
   struct BarrierState {
     std::uint64_t run = 0;

@@ -21,6 +21,7 @@ void TsanBridge::begin(sched::Execution&) {
   cells_.clear();
   sequence_.clear();
   barriers_.clear();
+  fences_.clear();
 }
 
 const void* TsanBridge::address(ObjectRef object, Role role, std::uint64_t sub) {
@@ -98,6 +99,9 @@ void TsanBridge::on_record(sched::Execution&, const Event& e) {
     case OpKind::FetchXor:
       if (kind == ObjectKind::Atomic) on_atomic(e);
       return;
+    case OpKind::Fence:
+      on_fence(e);
+      return;
     case OpKind::Send:
     case OpKind::Recv:
     case OpKind::Close:
@@ -123,6 +127,7 @@ void TsanBridge::on_record(sched::Execution&, const Event& e) {
     case OpKind::NotifyAll:
     case OpKind::Read:
     case OpKind::Write:
+    case OpKind::SignalFence:
     case OpKind::Control:
       return;
   }
@@ -130,23 +135,29 @@ void TsanBridge::on_record(sched::Execution&, const Event& e) {
 
 void TsanBridge::on_atomic(const Event& e) {
   std::uint32_t& sequence = sequence_[e.object.index];
-  switch (e.op) {
-    case OpKind::Load:
-    case OpKind::CasFailure:
-      if (acquires(e.order)) sched::tsan::acquire(address(e.object, Role::Released, sequence));
-      return;
-    case OpKind::Store:
-      // A store heads a new release sequence: an acquire that reads it
-      // synchronizes with its release, or with nothing.
-      ++sequence;
-      if (releases(e.order)) sched::tsan::release(address(e.object, Role::Released, sequence));
-      return;
-    default:
-      // A read-modify-write continues the release sequence it reads from.
-      if (acquires(e.order)) sched::tsan::acquire(address(e.object, Role::Released, sequence));
-      if (releases(e.order)) sched::tsan::release(address(e.object, Role::Released, sequence));
-      return;
+  Fences& f = fences(e.thread);
+  // A store heads a new release sequence: an acquire that reads it
+  // synchronizes with its release, or with nothing. A read-modify-write
+  // continues the release sequence it reads from.
+  if (e.op == OpKind::Store) ++sequence;
+  const void* released = address(e.object, Role::Released, sequence);
+  if (e.op != OpKind::Store) {
+    if (acquires(e.order))
+      sched::tsan::acquire(released);
+    else
+      f.observed.push_back(released);
   }
+  if (e.op == OpKind::Load || e.op == OpKind::CasFailure) return;
+  if (releases(e.order) || f.released) sched::tsan::release(released);
+}
+
+void TsanBridge::on_fence(const Event& e) {
+  Fences& f = fences(e.thread);
+  if (acquires(e.order)) {
+    for (const void* a : f.observed) sched::tsan::acquire(a);
+    f.observed.clear();
+  }
+  if (releases(e.order)) f.released = true;
 }
 
 void TsanBridge::on_barrier(const Event& e) {

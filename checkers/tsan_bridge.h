@@ -43,6 +43,7 @@ class TsanBridge final : public sched::Tap, public sched::Observer {
   // the same one for the whole execution.
   const void* address(sched::ObjectRef object, Role role, std::uint64_t sub = 0);
   void on_atomic(const sched::Event& e);
+  void on_fence(const sched::Event& e);
   void on_barrier(const sched::Event& e);
   void on_message(const sched::Event& e);
   void fail_with_report(sched::Execution& x);
@@ -68,6 +69,21 @@ class TsanBridge final : public sched::Tap, public sched::Observer {
     std::vector<std::uint64_t> arrived_in;  // by thread
   };
   std::unordered_map<std::uint32_t, Barrier> barriers_;
+  // Fences, by thread. TSan's runtime does not implement them, so the
+  // bridge does, from above: a relaxed store or RMW after a release fence
+  // releases as a release store would (what the thread did between the
+  // fence and the store counts too, which can only hide a race), and an
+  // acquire fence acquires the release sequences its thread's relaxed loads
+  // read since its last one.
+  struct Fences {
+    bool released = false;
+    std::vector<const void*> observed;
+  };
+  std::vector<Fences> fences_;
+  Fences& fences(sched::ThreadId t) {
+    if (t >= fences_.size()) fences_.resize(t + 1);
+    return fences_[t];
+  }
 };
 
 }  // namespace weft::checkers

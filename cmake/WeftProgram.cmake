@@ -5,12 +5,18 @@
 #                         [EXPECT <FailureKind>]      # e.g. DataRace; default: no failure
 #                         [EXIT_STATUS <n>]           # the status the program exits with when it works
 #                                                     # (default 0); any other is an AssertionFailed
-#                         [ITERATIONS <n>] [SEED <n>] [STRATEGY random|pct|pct:<d>] [MAX_STEPS <n>]
+#                         [ITERATIONS <n>] [SEED <n>] [STRATEGY random|pct|pct:<d>|dpor|pos|surw|rff|portfolio] [MAX_STEPS <n>]
 #                         [NO_RACE_DETECTION]
 #                         [NO_MEMORY_ACCESSES]        # plain loads and stores are no scheduling points
 #                         [ARGS <argument>...]        # argv[1..] of the program's main
 #                         [LINK_LIBRARIES <lib>...]   # what the program itself links
 #                         [COMPILE_DEFINITIONS <def>...] [COMPILE_OPTIONS <option>...]  # for the program
+#                         [ABORT_IS_ASSUME]           # abort() discards the execution, as a failed assumption
+#                         [ENDLESS_NO_VERDICT]        # a path reaching the step budget is discarded, not a Hang
+#                         [STUB_UNDEFINED]            # functions nothing defines return nondet values
+#                         [NONDET_DOMAIN <n>]         # __VERIFIER_nondet_* integers take n small values
+#                         [VERIFY]                    # all four (domain 4 unless given), strategy dpor:
+#                                                     # the driver's verdict is "true" only for a full search
 #                         [NO_TEST])                  # build only, add no ctest test
 #
 # builds the program as a shared object, <name>_program, and a driver
@@ -35,7 +41,8 @@
 # pthread functions of weft::interpose, the SV-COMP functions of
 # weft::verifier, exit, abort and __assert_fail, and the allocation functions.
 function(weft_add_program_test)
-  cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_MEMORY_ACCESSES;NO_TEST" "NAME;EXPECT;EXIT_STATUS;ITERATIONS;SEED;STRATEGY;MAX_STEPS"
+  cmake_parse_arguments(PARSE_ARGV 0 W "NO_RACE_DETECTION;NO_MEMORY_ACCESSES;NO_TEST;ABORT_IS_ASSUME;ENDLESS_NO_VERDICT;STUB_UNDEFINED;VERIFY"
+                        "NAME;EXPECT;EXIT_STATUS;ITERATIONS;SEED;STRATEGY;MAX_STEPS;NONDET_DOMAIN"
                         "SOURCES;ARGS;LINK_LIBRARIES;COMPILE_DEFINITIONS;COMPILE_OPTIONS")
   if(NOT W_NAME OR NOT W_SOURCES)
     message(FATAL_ERROR "weft_add_program_test: NAME and SOURCES are required")
@@ -76,6 +83,34 @@ function(weft_add_program_test)
   target_compile_definitions(${program} PRIVATE ${W_COMPILE_DEFINITIONS})
   target_compile_options(${program} PRIVATE ${W_COMPILE_OPTIONS})
   target_link_libraries(${program} PRIVATE ${W_LINK_LIBRARIES})
+
+  if(W_VERIFY)
+    set(W_ABORT_IS_ASSUME ON)
+    set(W_ENDLESS_NO_VERDICT ON)
+    set(W_STUB_UNDEFINED ON)
+    if(NOT DEFINED W_NONDET_DOMAIN)
+      set(W_NONDET_DOMAIN 4)
+    endif()
+    if(NOT W_STRATEGY)
+      set(W_STRATEGY dpor)
+    endif()
+    if(NOT DEFINED W_ITERATIONS)
+      set(W_ITERATIONS 1000000)
+    endif()
+  endif()
+  set(verification "")
+  foreach(flag abort_is_assume endless_no_verdict stub_undefined)
+    string(TOUPPER ${flag} keyword)
+    if(W_${keyword})
+      string(APPEND verification "  test.${flag} = true;\n")
+    endif()
+  endforeach()
+  if(DEFINED W_NONDET_DOMAIN)
+    if(NOT W_NONDET_DOMAIN MATCHES "^[0-9]+$")
+      message(FATAL_ERROR "weft_add_program_test(${W_NAME}): NONDET_DOMAIN must be a number of values")
+    endif()
+    string(APPEND verification "  test.nondet_domain = ${W_NONDET_DOMAIN};\n")
+  endif()
 
   set(options "weft::Options{}")
   if(DEFINED W_ITERATIONS)
@@ -121,7 +156,7 @@ int main(int argc, char** argv) {
   test.expect = \"${W_EXPECT}\";
   test.options = ${options};
   test.exit_status = ${exit_status};
-  return weft::program::run_program(test, argc, argv);
+${verification}  return weft::program::run_program(test, argc, argv);
 }
 ")
   add_executable(${W_NAME} ${driver})

@@ -4,12 +4,17 @@
 //   weft-demo                 run every sample
 //   weft-demo missed_notify   run only the samples named
 //
+// With WEFT_TRACE_FILE set, each bug's shrunk failure is also written as a
+// timeline (docs/reading-a-report.md#timeline), one file per sample.
+//
 // Exit status 0 when every bug was found with its expected kind, every
 // replay reproduced it exactly and every fixed twin passed; 1 otherwise;
 // 2 for an unknown sample name.
 
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,7 +33,13 @@ bool demo(const Sample& sample, weft::Options options) {
   std::cout << "=== " << sample.name << " ===\n"
             << "hazard: " << sample.hazard << "\n\n";
 
-  const weft::Report found = weft::explore(sample.buggy, options);
+  // The timeline of the shrunk failure goes where WEFT_TRACE_FILE says
+  // (scripts/demo: a directory, one file per sample); the replay below
+  // writes none.
+  weft::Options exploring = options;
+  if (const char* timelines = std::getenv("WEFT_TRACE_FILE"); timelines && *timelines)
+    exploring.trace_file(timelines, std::string(sample.name));
+  const weft::Report found = weft::explore(sample.buggy, exploring);
   if (found.ok()) {
     std::cout << "buggy body: NOT FOUND: no failure in " << found.executions
               << " executions (expected " << weft::to_string(sample.expected) << ")\n\n";
@@ -41,6 +52,7 @@ bool demo(const Sample& sample, weft::Options options) {
   if (!right_kind) std::cout << "  (expected " << weft::to_string(sample.expected) << ")\n";
   std::cout << "\n" << failure.to_string();
   if (found.shrinking) std::cout << weft::shrinking_text(*found.shrinking);
+  std::cout << weft::timeline_text(found);
   std::cout << "\n";
 
   const weft::Report replayed = weft::replay(failure.token, sample.buggy, options);

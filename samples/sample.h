@@ -49,5 +49,11 @@ namespace reply_overtakes_cancel { void buggy(); void fixed(); }
 namespace supervisor_restart { void buggy(); void fixed(); }
 // ThreadSanitizer mode only (samples/tsan/catalog.cpp):
 namespace unprotected_vector { void buggy(); void fixed(); }
+// Instrumented mode only (samples/instrument/catalog.cpp):
+namespace spsc_ring { void relaxed_buggy(); void early_buggy(); void fixed(); }
+namespace flag_spinlock { void buggy(); void fixed(); }
+namespace treiber_stack { void buggy(); void fixed(); }
+namespace double_checked_locking { void buggy(); void fixed(); }
+namespace fence_litmus { void buggy(); void fixed(); void fence_atomic(); void atomic_fence(); }
 
 }  // namespace weft::samples

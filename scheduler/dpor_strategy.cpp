@@ -298,6 +298,32 @@ void DporStrategy::analyze() {
     if (covered) continue;
     insert(*n.tree, n.chosen, std::move(v), wakeup_nodes_, kWakeupNodes);
   }
+  cut_off_by_exit();
+}
+
+void DporStrategy::cut_off_by_exit() {
+  // A program that ended (exit, main returning) while other threads could
+  // still run cut them off: the next step of each races with the end, but
+  // the trace never saw those steps, so no race above names them. Each is a
+  // branch where the end was chosen: a thread created just before may run
+  // first. Their footprints are unknown, so taken as global.
+  if (trace_.size() == 0) return;
+  const std::uint32_t last = static_cast<std::uint32_t>(trace_.size() - 1);
+  const Transition& e = trace_[last];
+  if (e.node < 0 || last < fresh_from_) return;
+  // The program's end is an Exit on no object; a simulated process's is on its process.
+  const bool ended =
+      std::any_of(e.ops.begin(), e.ops.end(), [](const Op& op) { return op.op == OpKind::Exit && op.object == 0; });
+  if (!ended) return;
+  Node& n = *path_[static_cast<std::size_t>(e.node)];
+  if (n.upper) return;
+  for (const ThreadId t : n.runnable) {
+    const bool slept = std::any_of(n.sleep.begin(), n.sleep.end(), [t](const Sleeper& s) { return s.thread == t; });
+    if (t == n.chosen || slept) continue;
+    Footprint anything;
+    anything.make_global();
+    insert(*n.tree, n.chosen, Sequence{Step{t, {}, std::move(anything)}}, wakeup_nodes_, kWakeupNodes);
+  }
 }
 
 bool DporStrategy::next_branch(Node& n) {

@@ -72,6 +72,7 @@ class DporStrategy final : public Search, public Tap {
   ThreadId choose_new(Node& n, const Decision& d);
   bool next_branch(Node& n);
   void analyze();
+  void cut_off_by_exit();
   void backtrack();
   bool asleep(ThreadId t) const noexcept;
   void drop_children(WakeupNode& tree, ThreadId thread);

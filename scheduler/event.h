@@ -24,6 +24,7 @@ enum class OpKind : std::uint8_t {
   Complete,  // a barrier's phase completed (after its completion function)
   Send, Recv, Close, Kill, Crash, Exit, Poll,
   Nondet, AtomicBegin, AtomicEnd,
+  Fence, SignalFence,  // atomic_thread_fence, atomic_signal_fence
   Control,  // a descriptor's settings changed (fcntl, ioctl, epoll_ctl)
 };
 

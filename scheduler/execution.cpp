@@ -10,6 +10,7 @@
 
 #include <cxxabi.h>
 
+#include "scheduler/debug_registry.h"
 #include "scheduler/tsan.h"
 
 namespace weft::sched {
@@ -129,11 +130,21 @@ ObjectRef Execution::pending_object(ThreadId t) const noexcept { return threads_
 
 Location Execution::pending_where(ThreadId t) const noexcept { return threads_[t]->where; }
 
+void Execution::blocked_threads(ThreadId running, std::vector<ThreadId>& out) const {
+  out.clear();
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const ThreadRecord& t = *threads_[i];
+    if (i != running && !t.ended && !t.killed && t.blocker && !t.blocker->ready(t.blocker->state, t.id))
+      out.push_back(t.id);
+  }
+}
+
 Execution::ThreadRecord& Execution::make_thread() {
   if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<ThreadRecord>());
   ThreadRecord& t = *threads_[thread_count_];
   t.owner = this;
   t.id = thread_count_++;
+  if (t.id > 0) step_budget_ += std::max<std::uint64_t>(config_.max_steps / 100, 1);
   t.ended = false;
   t.op = OpKind::Yield;
   t.object = {};
@@ -184,6 +195,8 @@ void Execution::thread_main(void* p) {
   // 1); setjmp stands alone in its condition, as C requires.
   if (x.aborting_) {
   } else if (setjmp(t.exit_point) == 0) {
+    // A thread's first step is taken where it starts, not in step().
+    if (x.stop_at_ != 0 && x.steps_ == x.stop_at_) [[unlikely]] x.stop_at_break();
     t.in_body = true;
     try {
       t.body.run(t.body.arg);
@@ -213,6 +226,7 @@ void Execution::thread_main(void* p) {
                        "T" + std::to_string(t.id) + ": destroying its callable threw", t.where);
     }
   }
+  const tsan::Unseen unseen;  // weft-instrument: weft's own work (its vectors may grow) is not the thread's
   if (!x.failure_ && !x.aborting_) x.record(OpKind::End, {ObjectKind::Thread, t.id}, {});
   x.end_thread(t);
 }
@@ -297,6 +311,8 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   current_ = next_ = kNoThread;
   on_fiber_ = aborting_ = false;
   discarded_ = stopped_ = cut_short_ = abandon_ = pruned_ = false;
+  discard_endless_ = endless_ = false;
+  step_budget_ = config.max_steps;
   uncontrolled_ = 0;
   steps_ = 0;
   free_accesses_ = 0;
@@ -319,6 +335,8 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   soft_failure_.reset();
   arena_.reset();
   extension_ = nullptr;
+  stop_at_ = break_step_;
+  break_reached_ = false;
 
   observed_ = 0;
   // Each execution is judged on its own by ThreadSanitizer too: nothing it
@@ -397,10 +415,16 @@ inline bool Execution::runnable(const ThreadRecord& t, Time earliest_due) const 
 }
 
 ThreadId Execution::decide(ThreadId current, bool yielding) {
-  if (++steps_ > config_.max_steps) [[unlikely]] {
+  if (++steps_ > step_budget_) [[unlikely]] {
+    if (discard_endless_) {
+      endless_ = !failure_ && !discarded_ && !stopped_;
+      discard();
+      return current;
+    }
     fail(Verdict::Hang,
-         "the execution took more than " + std::to_string(config_.max_steps) +
-             " steps (Options::max_steps): a livelock, or a loop that waits without blocking",
+         "the execution took more than " + std::to_string(step_budget_) + " steps (Options::max_steps" +
+             (step_budget_ > config_.max_steps ? std::string(" with its share per thread") : std::string()) +
+             "): a livelock, or a loop that waits without blocking",
          current != kNoThread ? threads_[current]->where : Location{});
     return current;
   }
@@ -576,6 +600,8 @@ StepResult Execution::step(OpKind op, ObjectRef object, Location where, const Bl
       return abort_point();
     }
   }
+  // steps_ is at least 1 here: a break step of 0 is none.
+  if (steps_ == stop_at_) [[unlikely]] stop_at_break();
   if (!me.blocker) return StepResult::Ready;
   if (me.deadline == kNever && !me.killed && !me.waiting) {
     // Chosen from the runnable set without a timer: it is ready.
@@ -730,6 +756,8 @@ void Execution::discard() noexcept {
   aborting_ = true;
 }
 
+bool Execution::in_atomic() const noexcept { return current_ < thread_count_ && threads_[current_]->atomic_depth > 0; }
+
 bool Execution::others_running() const noexcept {
   for (std::uint32_t i = 0; i < thread_count_; ++i)
     if (i != current_ && !threads_[i]->ended) return true;
@@ -876,6 +904,15 @@ void Execution::abandon_thread() noexcept {
   // glibc's longjmp, so that sanitizers that intercept it (ASan unpoisons
   // the frames jumped over, TSan pops its shadow stack) see the jump.
   std::longjmp(t.exit_point, 1);
+}
+
+const Fiber& Execution::fiber_of(ThreadId t) const noexcept { return threads_[t]->fiber; }
+
+void Execution::stop_at_break() {
+  stop_at_ = 0;
+  break_reached_ = true;
+  const Uncontrolled uncontrolled;
+  debug_break(*this);
 }
 
 const Stack* Execution::current_stack() const noexcept {

@@ -120,16 +120,28 @@ class Execution {
     record_events_ = false;
     keep_events_ = 0;
     track_identities_ = false;
+    break_step_ = 0;
   }
   // observe adds an observer for every later execution; it must outlive them.
   void observe(Observer* observer) { observers_.push_back(observer); }
   // tap adds a tap for every later execution; it must outlive them.
   void tap(Tap* tap) { taps_.push_back(tap); }
+  // untap removes a tap added by tap(), for a tap wanted in one execution
+  // only (the timeline's recorder): a registered tap makes every execution
+  // record.
+  void untap(Tap* tap) noexcept { std::erase(taps_, tap); }
   // record_events makes every later execution keep its events (a replay,
   // or the re-run that rebuilds a failing execution's trace). Otherwise an
   // execution keeps them only while a tap or an observer that wants them
   // in it is registered: an exploring execution records nothing.
   void record_events(bool on) noexcept { record_events_ = on; }
+  // break_at makes every later execution stop at step `step` (0: never),
+  // on the stack of the thread about to take it, before it does
+  // (debug_break, scheduler/debug_registry.h): a replay's WEFT_BREAK.
+  void break_at(std::uint64_t step) noexcept { break_step_ = step; }
+  std::uint64_t break_step() const noexcept { return break_step_; }
+  // break_reached: the running or last execution reached its break step.
+  bool break_reached() const noexcept { return break_reached_; }
   // recording: the running execution keeps its events.
   bool recording() const noexcept { return recording_; }
   // client is one pointer the harness keeps with the execution for the code
@@ -203,6 +215,11 @@ class Execution {
   // pending_where is the call site of that operation (reads-from fuzzing
   // tells operations apart by it).
   Location pending_where(ThreadId t) const noexcept;
+  // blocked_threads sets `out` to the threads, other than `running`, that
+  // wait at a scheduling point for a blocker that is not ready (and whose
+  // process is not ending), in thread order: what a timeline shows as
+  // blocked while an event happens.
+  void blocked_threads(ThreadId running, std::vector<ThreadId>& out) const;
 
   // step is the scheduling point before an operation. With a blocker the
   // caller is runnable only while it is ready, or, with a deadline, when
@@ -405,6 +422,26 @@ class Execution {
   void abandon_unfinished() noexcept { abandon_ = true; }
   // others_running: has a thread other than the running one not ended?
   bool others_running() const noexcept;
+  // in_atomic: is the running thread inside an atomic section?
+  bool in_atomic() const noexcept;
+  // discard_endless makes this execution, should it reach its step budget,
+  // end as discarded (Outcome::Discarded, endless() true) instead of failing
+  // as a Hang: a verification run's "no verdict" for a path that never
+  // ends. Holds until the execution ends.
+  void discard_endless() noexcept { discard_endless_ = true; }
+  // endless: the step budget ended this execution under discard_endless.
+  bool endless() const noexcept { return endless_; }
+  // step_budget is how many steps this execution may take before it is a
+  // Hang: Config::max_steps, plus max_steps / 100 (at least 1) for every
+  // thread after the first, so a program with many threads, each with its
+  // own work, is not cut where a few threads spinning would be.
+  std::uint64_t step_budget() const noexcept { return step_budget_; }
+
+  // --- For debuggers (debug_registry.h): the threads as a report shows them. ---
+
+  std::uint32_t thread_count() const noexcept { return thread_count_; }
+  std::vector<ThreadView> thread_views() const { return snapshot(); }
+  const Fiber& fiber_of(ThreadId t) const noexcept;
 
   // --- For the crash handler (runs in a signal handler; may allocate). ---
 
@@ -465,6 +502,7 @@ class Execution {
   void count_process_step(ThreadRecord& me, Location where);
   void abandon(ThreadRecord& t) noexcept;
   void trim_events();
+  void stop_at_break();
 
   StackPool& stacks_;
   Strategy* strategy_ = nullptr;
@@ -532,8 +570,14 @@ class Execution {
   bool stopped_ = false;             // halt() ended it as the program ending
   bool cut_short_ = false;           // ... while other threads had not ended
   bool abandon_ = false;             // abandon_unfinished() was called
+  bool discard_endless_ = false;     // discard_endless() was called
+  bool endless_ = false;             // ... and the step budget discarded this execution
+  std::uint64_t step_budget_ = 0;    // step_budget(): grows with every thread made
   std::uint32_t uncontrolled_ = 0;   // Uncontrolled scopes open: active() is null
   void* extension_ = nullptr;
+  std::uint64_t break_step_ = 0;     // break_at()
+  std::uint64_t stop_at_ = 0;        // this execution's break step until reached; 0: none
+  bool break_reached_ = false;
 };
 
 }  // namespace weft::sched

@@ -116,15 +116,21 @@ void Fiber::abandon(StackPool& stacks) noexcept {
   stacks.release(stack_);
 }
 
+void* const* Fiber::saved_context() const noexcept {
+  // boost::context::fiber is its fcontext_t and nothing else.
+  static_assert(sizeof(boost::context::fiber) == sizeof(void*));
+  return reinterpret_cast<void* const*>(&self_);
+}
+
 WEFT_NO_ASAN void Fiber::resume(const ThreadLocalSlots& slots) {
   const ThreadLocalState scheduler_state = slots.capture();
   slots.install(saved_);
   void* scheduler_fake_stack = nullptr;
   start_switch(&scheduler_fake_stack, stack_.base + stack_.guard, stack_.usable());
   const int outer_unseen = tsan::unseen_depth;
+  tsan::unseen_depth = unseen_depth_;  // weft-instrument: counted without TSan's runtime too
   if (tsan_fiber_) {
     tsan_back_ = tsan::current_fiber();
-    tsan::unseen_depth = unseen_depth_;
     tsan::switch_to(tsan_fiber_, false);
   }
   self_ = std::move(self_).resume();

@@ -70,6 +70,10 @@ class Fiber {
   void abandon(StackPool& stacks) noexcept;
 
   const Stack& stack() const noexcept { return stack_; }
+  // saved_context is where Boost.Context keeps the suspended fiber (its
+  // fcontext_t, the stack address its registers were saved at; null while
+  // the fiber runs): for debuggers, which read it (debug_registry.h).
+  void* const* saved_context() const noexcept;
 
  private:
   static boost::context::fiber trampoline(Fiber* self, boost::context::fiber&& scheduler);

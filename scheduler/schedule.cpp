@@ -102,7 +102,8 @@ std::string Token::encode() const {
   const bool pieces = c.stream_pieces != Config{}.stream_pieces;
   bytes.push_back(static_cast<std::uint8_t>((c.spurious_wakeups ? 1 : 0) | (c.race_detection ? 2 : 0) |
                                             (c.process_crashes ? 4 : 0) | (c.pipe_breaks ? 8 : 0) |
-                                            (c.queue_put_failures ? 16 : 0) | (pieces ? 32 : 0)));
+                                            (c.queue_put_failures ? 16 : 0) | (pieces ? 32 : 0) |
+                                            (c.spurious_failures ? 64 : 0)));
   bytes.push_back(static_cast<std::uint8_t>(verdict));
   put_varint(bytes, step);
   put_varint(bytes, execution);
@@ -153,7 +154,8 @@ bool Token::decode(std::string_view text, Token& out, std::string& error) {
   t.config.process_crashes = (bytes[at] & 4) != 0;
   t.config.pipe_breaks = (bytes[at] & 8) != 0;
   t.config.queue_put_failures = (bytes[at] & 16) != 0;
-  const bool pieces = (bytes[at++] & 32) != 0;
+  const bool pieces = (bytes[at] & 32) != 0;
+  t.config.spurious_failures = (bytes[at++] & 64) != 0;
   const std::uint8_t verdict = bytes[at++];
   if (verdict >= kVerdictCount) {
     error = "the token names a failure kind this weft does not know";

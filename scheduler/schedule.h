@@ -35,6 +35,18 @@ class Schedule {
 
   std::size_t choices() const noexcept { return choices_; }
 
+  // hash is a digest of the choices, equal for equal schedules; it
+  // allocates nothing (it runs after every explored execution).
+  std::uint64_t hash() const noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15u ^ bit_count_;
+    const std::size_t used = (bit_count_ + 63) >> 6;
+    for (std::size_t i = 0; i < used; ++i) {
+      h ^= words_[i] + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+      h *= 0xff51afd7ed558ccdu;
+    }
+    return h;
+  }
+
   // width is the number of bits a choice among `bound` options takes.
   static unsigned width(std::uint32_t bound) noexcept;
 
@@ -74,6 +86,7 @@ struct Config {
   bool pipe_breaks = false;
   bool queue_put_failures = false;
   std::uint32_t max_faults = 1;  // injected faults per execution, all kinds together
+  bool spurious_failures = false;  // compare_exchange_weak may fail with the values equal
   // Pieces one interposed stream write may be split into (>= 1).
   std::uint32_t stream_pieces = 2;
 };

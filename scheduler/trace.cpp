@@ -77,6 +77,8 @@ const char* verb(OpKind op) noexcept {
     case OpKind::Nondet: return "nondet";
     case OpKind::AtomicBegin: return "atomic_begin";
     case OpKind::AtomicEnd: return "atomic_end";
+    case OpKind::Fence: return "fence";
+    case OpKind::SignalFence: return "signal_fence";
     case OpKind::Control: return "control";
   }
   return "op";
@@ -186,7 +188,9 @@ std::string event_detail(const Event& e) {
   if (e.op == OpKind::CasFailure) append(out, "failed, saw");
   std::string v = value_text(e);
   if (!v.empty()) append(out, (e.op == OpKind::Load || e.op == OpKind::Read || e.op == OpKind::CasFailure ? "-> " : "= ") + v);
-  if (atomic && e.order != std::memory_order_seq_cst) append(out, std::string("(") + order_name(e.order) + ")");
+  const bool fence = e.op == OpKind::Fence || e.op == OpKind::SignalFence;
+  if ((atomic && e.order != std::memory_order_seq_cst) || fence)
+    append(out, std::string("(") + order_name(e.order) + ")");
   if (e.flags & kFailed) append(out, "failed");
   if (e.flags & kClosed) append(out, (e.flags & kFailed) ? "(closed)" : "closed");
   if (e.flags & kTimedOut) append(out, "timed out");

@@ -47,7 +47,8 @@ void release(const void* address) noexcept {
 int unseen_depth = 0;
 
 void close_unseen() noexcept {
-  for (; unseen_depth > 0; --unseen_depth) __tsan_ignore_thread_end();
+  for (; unseen_depth > 0; --unseen_depth)
+    if (present()) __tsan_ignore_thread_end();
 }
 
 void forget_everything() noexcept {
@@ -55,14 +56,12 @@ void forget_everything() noexcept {
 }
 
 Seen::Seen() noexcept : on_(present()) {
-  if (!on_) return;
   --unseen_depth;
-  __tsan_ignore_thread_end();
+  if (on_) __tsan_ignore_thread_end();
 }
 
 Seen::~Seen() {
-  if (!on_) return;
-  __tsan_ignore_thread_begin();
+  if (on_) __tsan_ignore_thread_begin();
   ++unseen_depth;
 }
 

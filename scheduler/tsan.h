@@ -44,30 +44,31 @@ void release(const void* address) noexcept;
 void forget_everything() noexcept;
 
 // unseen_depth counts the Unseen scopes open on the running fiber (Fiber
-// swaps it, as it swaps errno). TSan's ignore count belongs to the fiber:
-// a thread abandoned inside a scope (Execution::abandon_thread jumps over
+// swaps it, as it swaps errno), with or without TSan's runtime: the hooks
+// of instrumented code (harness/instrument/) read it to tell weft's own
+// work from the program's. TSan's ignore count belongs to the fiber: a
+// thread abandoned inside a scope (Execution::abandon_thread jumps over
 // its destructor) would have its accesses hidden from then on, in this
 // execution and the next ones its fiber runs, unless close_unseen() ends
 // the scopes it left open.
 extern int unseen_depth;
 void close_unseen() noexcept;
 
-// Unseen hides what the current fiber does from TSan for its lifetime:
-// weft's allocations made on one fiber and freed on another would otherwise
-// be reported as races. Synchronization calls still count. Nests.
+// Unseen marks weft's own work on the current fiber for its lifetime, and
+// hides it from TSan: weft's allocations made on one fiber and freed on
+// another would otherwise be reported as races. Synchronization calls
+// still count. Nests.
 class Unseen {
  public:
   Unseen() noexcept : on_(present()) {
-    if (!on_) return;
-    __tsan_ignore_thread_begin();
     ++unseen_depth;
+    if (on_) __tsan_ignore_thread_begin();
   }
   Unseen(const Unseen&) = delete;
   Unseen& operator=(const Unseen&) = delete;
   ~Unseen() {
-    if (!on_) return;
     --unseen_depth;
-    __tsan_ignore_thread_end();
+    if (on_) __tsan_ignore_thread_end();
   }
 
  private:

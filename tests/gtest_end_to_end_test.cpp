@@ -6,6 +6,7 @@
 // still run.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <array>
@@ -158,6 +159,24 @@ TEST_P(EveryBinary, ACrashDoesNotTakeTheOtherTestsWithIt) {
     EXPECT_NE(crashed.find("<failure"), std::string::npos) << doc;
     EXPECT_NE(crashed.find("--gtest_filter=Fixture." + std::string(crash)), std::string::npos) << doc;
   }
+}
+
+// WEFT_TRACE_FILE naming a directory gives each failing test its own
+// timeline, named after it; a plain file name gives the second failure of
+// the process "-2" rather than overwriting the first's.
+TEST_P(EveryBinary, EachFailingTestWritesItsOwnTimeline) {
+  std::string dir = ::testing::TempDir() + "weft_timelines_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string tests = " --gtest_filter=Fixture.TwoExpects:Fixture.AssertInThread";
+  const std::string in_dir = run("WEFT_TRACE_FILE=" + dir + "/ " + GetParam().path + tests);
+  const std::string plain = run("WEFT_TRACE_FILE=" + dir + "/one.json " + GetParam().path + tests);
+  for (const std::string& file : {dir + "/Fixture.TwoExpects.json", dir + "/Fixture.AssertInThread.json",
+                                  dir + "/one.json", dir + "/one-2.json"}) {
+    EXPECT_NE((in_dir + plain).find("timeline: " + file + "\n"), std::string::npos) << file << "\n" << in_dir << plain;
+    EXPECT_TRUE(std::ifstream(file).good()) << file;
+    std::remove(file.c_str());
+  }
+  ::rmdir(dir.c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixture, EveryBinary, ::testing::ValuesIn(kBinaries),

@@ -5,8 +5,12 @@
 // the identical report, each fixed twin clean.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "driver_run.h"
@@ -176,6 +180,19 @@ INSTANTIATE_TEST_SUITE_P(CSamples, FixedTwin,
                            const std::string path = p.param;
                            return path.substr(path.rfind('/') + 1);
                          });
+
+// A program test's timeline is named after the program (WEFT_TRACE_FILE
+// naming a directory).
+TEST(Program, TheTimelineIsNamedAfterTheProgram) {
+  std::string dir = ::testing::TempDir() + "weft_program_timeline_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const DriverRun r = weft::samples::run_driver(C_SAMPLE("bank_account"), "WEFT_TRACE_FILE=" + dir + "/");
+  const std::string file = dir + "/c_bank_account.json";
+  EXPECT_TRUE(r.has("timeline: " + file + "\n")) << r.output;
+  EXPECT_TRUE(std::ifstream(file).good()) << file;
+  std::remove(file.c_str());
+  ::rmdir(dir.c_str());
+}
 
 TEST(Program, MainReturningWhileThreadsRunIsNotedNotFailed) {
   const DriverRun r = weft::samples::run_driver(C_SAMPLE("svcomp_unjoined_publication"));

@@ -5,6 +5,9 @@
 
 #include <cstdlib>
 
+#include "scheduler/execution.h"
+#include "scheduler/tsan.h"
+
 namespace weft::interpose {
 
 namespace {
@@ -20,6 +23,11 @@ void die(const char* name) noexcept {
 }  // namespace
 
 void* find_real(const char* name, const char* version) noexcept {
+  // weft's own work: dlsym runs under the loader's lock and may free an
+  // error string, which instrumented code's hooks must not take for the
+  // program's (they would look up source lines, which takes that lock).
+  const sched::Execution::Uncontrolled weft_itself;
+  const sched::tsan::Unseen unseen;
   char interceptor[128] = "__interceptor_";
   const std::size_t prefix = std::strlen(interceptor);
   const std::size_t length = std::strlen(name);

@@ -28,6 +28,7 @@
 
 #include <unistd.h>
 
+#include "instrument_seam.h"
 #include "program_heap.h"
 #include "scheduler/execution.h"
 #include "scheduler/trace.h"
@@ -244,7 +245,11 @@ void* __wrap_reallocarray(void* p, std::size_t count, std::size_t size) {
 }
 
 void __wrap_free(void* p) {
-  if (!release(p, "free", WEFT_CALLER)) std::free(p);
+  if (release(p, "free", WEFT_CALLER)) return;
+  if (&weft::detail::free_now != nullptr)
+    weft::detail::free_now(p);
+  else
+    std::free(p);
 }
 
 int __wrap_posix_memalign(void** out, std::size_t alignment, std::size_t size) {

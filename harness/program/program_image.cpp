@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "program_heap.h"
+#include "stubs.h"
 
 namespace weft::program {
 
@@ -52,11 +53,22 @@ int find_writable(dl_phdr_info* info, std::size_t, void* p) {
 
 }  // namespace
 
-std::unique_ptr<ProgramImage> ProgramImage::load(const std::string& path, std::string& error) {
+std::unique_ptr<ProgramImage> ProgramImage::load(const std::string& path, std::string& error,
+                                                 std::vector<std::string>* stubbed) {
   if (!make_program_heap(error)) return nullptr;  // before the constructors allocate
   // RTLD_NOW: a symbol nothing defines is an error now, not a crash in the
   // middle of an execution. RTLD_LOCAL: the program's symbols stay its own.
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle && stubbed) {
+    // Lazily bound, the calls of undefined functions can be pointed at
+    // stubs before any of them is made (a constructor that calls one still
+    // ends the process).
+    handle = ::dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
+    if (handle) {
+      *stubbed = stub_undefined_functions(handle, error);
+      if (!error.empty()) return nullptr;
+    }
+  }
   if (!handle) {
     error = std::string("cannot load the program: ") + ::dlerror();
     return nullptr;

@@ -34,8 +34,11 @@ class ProgramImage {
   // load opens the shared object at `path` (its constructors run now, once)
   // and snapshots its writable data and its heap. On failure it returns null and sets
   // `error` to a sentence saying why (no such file, undefined symbol, no
-  // main, ...).
-  static std::unique_ptr<ProgramImage> load(const std::string& path, std::string& error);
+  // main, ...). With `stubbed` non-null, a function the program calls and
+  // nothing defines does not stop the load: calls of it return a nondet
+  // value (stubs.h), and `stubbed` gets their names.
+  static std::unique_ptr<ProgramImage> load(const std::string& path, std::string& error,
+                                            std::vector<std::string>* stubbed = nullptr);
   ProgramImage(const ProgramImage&) = delete;
   ProgramImage& operator=(const ProgramImage&) = delete;
   ~ProgramImage();  // keeps the object loaded: see the .cpp

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -20,15 +21,16 @@
 #include "program_image.h"
 #include "report_reserve.h"
 #include "scheduler/execution.h"
+#include "text_fields.h"
+#include "tested_line.h"
 #include "token_file.h"
+#include "verification.h"
 #include "weft/explore.h"
 #include "weft/verifier.h"
 
 extern "C" char** environ;
 // The -finstrument-functions hooks of weft::verifier (atomic_functions.cpp).
 extern "C" void __cyg_profile_func_enter(void* function, void* call_site);
-// The ThreadSanitizer instrumentation's entry points (accesses.cpp).
-extern "C" void __tsan_read4(void* address);
 // The program's malloc (heap_calls.cpp).
 extern "C" void* __wrap_malloc(std::size_t size);
 
@@ -49,19 +51,9 @@ namespace {
     reinterpret_cast<void (*)()>(&::__VERIFIER_atomic_begin),
     reinterpret_cast<void (*)()>(&::__cyg_profile_func_enter),
     reinterpret_cast<void (*)()>(&::reach_error),
-    reinterpret_cast<void (*)()>(&::__tsan_read4),
     reinterpret_cast<void (*)()>(&::__wrap_malloc),
     reinterpret_cast<void (*)()>(&weft::detail::crash_report_begins),
 };
-
-std::optional<FailureKind> kind_named(const std::string& name) {
-  for (unsigned k = 0;; ++k) {
-    const auto kind = static_cast<FailureKind>(k);
-    const std::string_view text = to_string(kind);
-    if (text == "Unknown") return std::nullopt;
-    if (text == name) return kind;
-  }
-}
 
 std::string executable_path() {
   char buffer[4096];
@@ -116,9 +108,10 @@ class Arguments {
 };
 
 // run_main is one execution's thread 0: the program from a fresh state.
-void run_main(ProgramImage& image, Arguments& arguments) {
+void run_main(ProgramImage& image, Arguments& arguments, const Verification& verification) {
   sched::Execution& x = *sched::Execution::active();
   x.abandon_unfinished();  // C frames cannot be unwound: see program_exit.cpp
+  begin_execution(x, verification);
   image.reset();
   // State the C library keeps for the program, reset as a new process has it.
   errno = 0;
@@ -137,19 +130,24 @@ void print_notes(const Report& report) {
     std::cout << "note: in " << report.stopped << " of " << report.executions
               << " executions the program ended (exit, or main returning) while other threads still ran;\n"
                  "      as in a real process they ran no further, and weft checked them up to that point\n";
-  if (report.discarded > 0)
-    std::cout << "note: " << report.discarded << " of " << report.executions
-              << " executions were discarded by __VERIFIER_assume\n";
+  if (report.discarded == 0) return;
+  const std::uint64_t aborts = std::min(aborts_assumed(), report.discarded - report.endless);
+  std::cout << "note: " << report.discarded << " of " << report.executions << " executions were discarded: "
+            << report.discarded - report.endless - aborts << " by __VERIFIER_assume, " << aborts
+            << " by abort() read as an assumption, " << report.endless
+            << " reached the step budget (no verdict: a path that never ends)\n";
 }
 
 // print_outcome prints what the exploration or replay found and returns the
 // driver's exit status.
 int print_outcome(const Report& report, const std::string& who, std::optional<FailureKind> expected, bool replaying,
-                  const Options& options) {
+                  const Options& options, const Verification& verification) {
   if (report.ok()) {
+    if (report.regressions) std::cout << regressions_text(*report.regressions);
     std::cout << who << "no failure in " << report.executions << " executions (seed " << options.seed()
               << ", strategy " << options.strategy().to_string() << ")\n";
     print_notes(report);
+    std::cout << verdict_text(report, options, verification);
     if (!expected) return 0;
     std::cout << who << "expected " << to_string(*expected) << ", but found no failure\n";
     return 1;
@@ -157,9 +155,14 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
   const Failure& f = *report.failure;
   std::cout << f.to_string();
   if (report.shrinking) std::cout << shrinking_text(*report.shrinking);
+  std::cout << timeline_text(report);
+  if (report.regressions) std::cout << regressions_text(*report.regressions);
   if (!f.token.empty())
     std::cout << "to replay it:\n  " << detail::replay_variable(f.token) << ' ' << executable_path() << '\n';
-  if (!replaying) print_notes(report);
+  if (!replaying) {
+    print_notes(report);
+    std::cout << verdict_text(report, options, verification);
+  }
   if (expected && f.kind == *expected) {
     std::cout << who << (replaying ? "replayed" : "found") << " the expected " << to_string(f.kind) << '\n';
     return 0;
@@ -174,13 +177,18 @@ int print_outcome(const Report& report, const std::string& who, std::optional<Fa
 int run_program(const ProgramTest& test, int argc, char** argv) {
   const std::string who = "weft: " + test.name + ": ";
   std::optional<FailureKind> expected;
-  if (!test.expect.empty() && !(expected = kind_named(test.expect))) {
+  if (!test.expect.empty() && !(expected = detail::failure_kind_named(test.expect))) {
     std::cerr << who << "EXPECT " << test.expect << " is not a weft::FailureKind name\n";
     return 2;
   }
   Options options;
+  Verification verification;
   try {
     options = test.options.from_environment();
+    if (options.regressions_name().empty()) options.regressions(options.regressions(), test.name);
+    verification = verification_of(test);
+    if (!options.trace_file().empty() && options.trace_file_key().empty())
+      options.trace_file(options.trace_file(), test.name);
   } catch (const std::invalid_argument& e) {
     std::cerr << who << e.what() << '\n';
     return 2;
@@ -190,16 +198,25 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   static char stdout_buffer[BUFSIZ];
   std::setvbuf(stdout, stdout_buffer, ::isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, sizeof stdout_buffer);
   std::string error;
-  const std::unique_ptr<ProgramImage> image = ProgramImage::load(test.library, error);
+  const std::unique_ptr<ProgramImage> image =
+      ProgramImage::load(test.library, error, verification.stub_undefined ? &verification.stubbed : nullptr);
   if (!image) {
+    if (!verification.stub_undefined && error.find("undefined symbol") != std::string::npos)
+      error += " (WEFT_STUB_UNDEFINED=1 makes a function nothing defines return a nondet value)";
     std::cerr << who << error << '\n';
     return 2;
   }
+  if (!verification.stubbed.empty()) {
+    std::cout << "note: functions the program calls and nothing defines return nondet values (WEFT_STUB_UNDEFINED):";
+    for (const std::string& name : verification.stubbed) std::cout << ' ' << name;
+    std::cout << '\n';
+  }
+  start_verification(verification);
   std::vector<std::string> texts{test.name};
   texts.insert(texts.end(), test.arguments.begin(), test.arguments.end());
   for (int i = 1; i < argc; ++i) texts.emplace_back(argv[i]);
   Arguments arguments(std::move(texts));
-  const auto body = [&] { run_main(*image, arguments); };
+  const auto body = [&] { run_main(*image, arguments, verification); };
   set_success_status(test.exit_status);
 
   const char* token = std::getenv("WEFT_REPLAY");
@@ -216,7 +233,8 @@ int run_program(const ProgramTest& test, int argc, char** argv) {
   // changing the heap).
   image->reset();
 
-  const int status = print_outcome(report, who, expected, replaying, options);
+  const int status = print_outcome(report, who, expected, replaying, options, verification);
+  if (!detail::quiet()) std::cout << tested_line(report) << '\n';
   if (crash_report_began()) {
     // The crash may have been the C library aborting inside malloc, its
     // heap broken and its lock held for good: end as the crash would have

@@ -22,12 +22,19 @@ std::uint64_t fnv1a(const std::string& text) {
 // A section's body: five lines (settings, counts, state), then its checksum.
 std::string body_of(const SearchProgress& p) {
   return p.settings + "\n" + std::to_string(p.executions) + " " + std::to_string(p.redundant) + " " +
-         std::to_string(p.discarded) + " " + std::to_string(p.stopped) + "\n" + p.state + "\n";
+         std::to_string(p.discarded) + " " + std::to_string(p.stopped) +
+         (p.endless > 0 ? " " + std::to_string(p.endless) : std::string()) + "\n" + p.state + "\n";
 }
 
 bool read_counts(const std::string& line, SearchProgress& p) {
   std::istringstream in(line);
   if (!(in >> p.executions >> p.redundant >> p.discarded >> p.stopped)) return false;
+  // The endless count is written only when it is not 0 (older files have none).
+  if (!(in >> p.endless)) {
+    if (!in.eof()) return false;
+    p.endless = 0;
+    return true;
+  }
   std::string rest;
   return !(in >> rest);
 }

@@ -22,6 +22,7 @@ struct SearchProgress {
   std::uint64_t redundant = 0;
   std::uint64_t discarded = 0;
   std::uint64_t stopped = 0;
+  std::uint64_t endless = 0;  // Report::endless
 };
 
 class Checkpoint {

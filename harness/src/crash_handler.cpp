@@ -150,6 +150,10 @@ std::string current_exception_text(bool& is_unwind) {
 void CrashGuard::on_terminate() {
   if (Execution* x = weft_thread()) {
     {
+      // weft's own work: the report's strings may run instrumented copies
+      // of inline library code, whose hooks must not take it for the
+      // program's (drop_current ends the scope).
+      const Execution::Uncontrolled weft_itself;
       bool is_unwind = false;
       const std::string exception = current_exception_text(is_unwind);
       const std::string who = "T" + std::to_string(x->current());
@@ -180,6 +184,7 @@ __attribute__((no_sanitize("address"))) void CrashGuard::on_signal(int signal, s
   static volatile std::sig_atomic_t reporting = 0;
   Execution* x = Execution::bound();
   if (guard && x && !reporting) {
+    const Execution::Uncontrolled weft_itself;  // as in on_terminate
     // From here on weft allocates nothing from the C library's heap where
     // the executable says it must not (a program test's driver).
     if (&crash_report_begins != nullptr) crash_report_begins();

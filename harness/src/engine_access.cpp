@@ -1,5 +1,7 @@
 #include "engine_access.h"
 
+#include "source_lines.h"
+
 namespace weft::detail {
 
 void misuse(Execution& x, std::string message, source_location where, bool later) {
@@ -14,5 +16,11 @@ void misuse(Execution& x, std::string message, source_location where, bool later
 }
 
 bool never_ready(const void*, ThreadId) noexcept { return false; }
+
+sched::Location program_location_of(source_location where) {
+  if (where.line != 0 && !library_file(where.file)) return {where.file, where.line};
+  const sched::Location found = program_location();
+  return found.line ? found : sched::Location{where.file, where.line};
+}
 
 }  // namespace weft::detail

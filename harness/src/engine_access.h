@@ -22,7 +22,17 @@ using sched::OpKind;
 using sched::StepResult;
 using sched::ThreadId;
 
-inline sched::Location at(source_location where) noexcept { return {where.file, where.line}; }
+// at is the location of an operation called with `where`. In a recording
+// execution (its trace will be shown) an unknown location, or one inside
+// the standard library (weft::mutex::lock called by std::lock_guard's
+// constructor) or weft, is replaced by the program's own frame on the
+// stack (source_lines.h); exploring executions keep what they are given.
+sched::Location program_location_of(source_location where);
+inline sched::Location at(source_location where) noexcept {
+  const Execution* x = Execution::active();
+  if (x && x->recording()) [[unlikely]] return program_location_of(where);
+  return {where.file, where.line};
+}
 
 // state_of returns the state behind `slot` in execution `x`, making it (with
 // `args`) on first use in this execution. Every State has a `ref` naming it.

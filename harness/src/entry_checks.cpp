@@ -45,6 +45,10 @@ std::optional<Failure> unusable_options(const Options& options, bool exploring) 
         "Options::iterations is 0: no execution would run and the test would pass untested; use 1 or more");
   if (exploring) {
     if (std::optional<Failure> f = unusable_search_options(options)) return f;
+    if (options.break_at() != 0)
+      return misuse_before_running("Options::break_at (WEFT_BREAK) stops a replay at step " +
+                                   std::to_string(options.break_at()) +
+                                   ", but this is an exploration: replay the failure's token (WEFT_REPLAY) with it");
   }
   if (options.stack_size() > Options::kMaxStackSize)
     return misuse_before_running("Options::stack_size is " + std::to_string(options.stack_size()) +

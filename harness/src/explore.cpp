@@ -24,18 +24,24 @@
 #include "foreign_use.h"
 #include "interposition_hook.h"
 #include "search_driver.h"
+#include "scheduler/debug_registry.h"
 #include "scheduler/dfs_strategy.h"
 #include "scheduler/dpor_strategy.h"
 #include "make_strategy.h"
 #include "progress_line.h"
+#include "regressions.h"
 #include "scheduler/execution.h"
 #include "scheduler/random_strategy.h"
 #include "scheduler/replay_strategy.h"
 #include "scheduler/rng.h"
 #include "scheduler/schedule.h"
 #include "scheduler/steer_strategy.h"
+#include "tested_line.h"
 #include "shrink.h"
+#include "source_lines.h"
+#include "timeline.h"
 #include "token_file.h"
+#include "watchdog.h"
 
 namespace weft {
 
@@ -75,8 +81,51 @@ Report replay_error(std::string message) {
 // count_outcome adds an execution that did not fail to the report's tallies.
 void count_outcome(const sched::Execution& execution, Report& report) {
   if (execution.outcome() == sched::Outcome::Discarded) ++report.discarded;
+  if (execution.endless()) ++report.endless;
   if (execution.outcome() == sched::Outcome::Stopped && execution.cut_short()) ++report.stopped;
 }
+
+// TimelineRun makes the next execution of `execution` (one that records)
+// keep what its timeline needs, when the options ask for one: every event,
+// and the recorder's notes.
+class TimelineRun {
+ public:
+  TimelineRun(sched::Execution& execution, const Options& options)
+      : execution_(execution), options_(options), wanted_(!options.trace_file().empty()) {
+    if (!wanted_) return;
+    execution_.tap(&recorder_);
+    execution_.keep_events(0);
+  }
+  TimelineRun(const TimelineRun&) = delete;
+  TimelineRun& operator=(const TimelineRun&) = delete;
+  ~TimelineRun() { stop(); }
+
+  // write writes the timeline of the execution that ran, if it failed as
+  // `expected` says, and returns what Report::timeline says.
+  std::string write(bool expected) {
+    stop();
+    if (!wanted_) return "";
+    if (!expected)
+      return "not written: running this execution again to record it did not fail the same way";
+    const std::string path = detail::timeline_path(options_.trace_file(), options_.trace_file_key());
+    const std::string error = detail::write_timeline(execution_, recorder_, path);
+    return error.empty() ? path : "not written: " + error;
+  }
+
+ private:
+  void stop() {
+    if (!wanted_ || stopped_) return;
+    stopped_ = true;
+    execution_.untap(&recorder_);
+    execution_.keep_events(options_.trace_steps());
+  }
+
+  sched::Execution& execution_;
+  const Options& options_;
+  const bool wanted_;
+  bool stopped_ = false;
+  detail::TimelineRecorder recorder_;
+};
 
 // failure_of is the report of the failed execution number `index` that
 // just ran. An execution that did not record its events is run again along
@@ -84,20 +133,29 @@ void count_outcome(const sched::Execution& execution, Report& report) {
 // checkers say with them, such as the lock sets of a race) is the one a
 // recording exploration would have given. If the re-run does not fail the
 // same way (the body depends on something weft does not control), the
-// report is built from what the first run knew, without a trace.
+// report is built from what the first run knew, without a trace. With
+// Options::trace_file the re-run is made even after a recording run (its
+// log is bounded, and the timeline needs the recorder's notes), and
+// `timeline` (when not null) gets where the timeline went.
 Failure failure_of(sched::Execution& execution, const sched::Config& config, std::uint64_t index,
-                   const std::function<void()>& body, const Options& options) {
-  if (execution.recording()) return detail::build_failure(execution, index, options.trace_steps());
+                   const std::function<void()>& body, const Options& options, std::string* timeline = nullptr) {
+  const bool recorded = execution.recording();
+  if (recorded && (!timeline || options.trace_file().empty()))
+    return detail::build_failure(execution, index, options.trace_steps());
   const Failure first = detail::build_failure(execution, index, options.trace_steps());
   const sched::FailureRecord found = *execution.failure();
   const sched::Schedule schedule = execution.schedule();
   sched::ReplayStrategy replay(schedule);
+  std::optional<TimelineRun> run_timeline;
+  if (timeline) run_timeline.emplace(execution, options);
   execution.record_events(true);
   execution.run(replay, config, index, body_of(body));
-  execution.record_events(false);
+  execution.record_events(options.record_every_execution());
   const sched::FailureRecord* again = execution.failure();
-  if (again && again->verdict == found.verdict && again->step == found.step && replay.finished())
-    return detail::build_failure(execution, index, options.trace_steps());
+  const bool same = again && again->verdict == found.verdict && again->step == found.step && replay.finished();
+  if (run_timeline) *timeline = run_timeline->write(same);
+  if (same) return detail::build_failure(execution, index, options.trace_steps());
+  if (recorded) return first;
   Failure f = first;
   f.message += "\n(no trace: running this execution again to record it did not fail the same way, so the body "
                "depends on something weft does not control; Options::record_every_execution(true) keeps the trace of "
@@ -146,7 +204,7 @@ Failure confirm_lock_order(sched::Execution& execution, const checkers::Checks& 
     count_outcome(execution, report);
     const sched::FailureRecord* found = execution.failure();
     if (found && found->verdict == sched::Verdict::Deadlock) {
-      Failure f = failure_of(execution, config, i, body, options);
+      Failure f = failure_of(execution, config, i, body, options, &report.timeline);
       f.message = (waits_for_locks(*found) ? "confirmed lock-order inversion: "
                                            : "found while confirming a lock-order inversion: ") +
                   f.message;
@@ -206,6 +264,7 @@ sched::Config config_of(const Options& o) {
   c.pipe_breaks = o.pipe_breaks();
   c.queue_put_failures = o.queue_put_failures();
   c.max_faults = o.max_faults();
+  c.spurious_failures = o.spurious_failures();
   c.stream_pieces = std::max<std::uint32_t>(o.stream_pieces(), 1);
   return c;
 }
@@ -253,7 +312,7 @@ Failure failed_execution(sched::Execution& execution, const sched::Config& confi
                          const std::function<void()>& body, const Options& options, Report& report) {
   std::optional<detail::Shrunk> shrunk;
   if (options.shrink()) shrunk = detail::shrink(execution, config, index, body_of(body), shrink_limits(options));
-  Failure failure = failure_of(execution, config, index, body, options);
+  Failure failure = failure_of(execution, config, index, body, options, &report.timeline);
   if (shrunk) {
     report.shrinking = shrunk->summary;
     report.shrinking->cause = detail::cause_text(*shrunk, failure);
@@ -270,8 +329,11 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
   if (!report.ok()) {
     out << *report.failure;
     if (report.shrinking) out << shrinking_text(*report.shrinking);
+    out << timeline_text(report);
+    if (report.regressions) out << regressions_text(*report.regressions);
     return out;
   }
+  if (report.regressions) out << regressions_text(*report.regressions);
   if (report.exhausted()) {
     out << "weft: all " << grouped(report.executions) << " executions explored, none failed (" << report.space;
     if (report.redundant > 0) out << "; " << grouped(report.redundant) << " redundant runs";
@@ -281,6 +343,10 @@ std::ostream& operator<<(std::ostream& out, const Report& report) {
   if (!report.not_searched.empty())
     out << ", but not all of " << (report.space.empty() ? "them" : report.space) << ": " << report.not_searched;
   return out << "\n";
+}
+
+std::string timeline_text(const Report& report) {
+  return report.timeline.empty() ? std::string() : "timeline: " + report.timeline + "\n";
 }
 
 std::string shrinking_text(const Shrinking& s) {
@@ -298,6 +364,7 @@ std::string shrinking_text(const Shrinking& s) {
 Report explore(const std::function<void()>& body, const Options& options) {
   if (std::optional<Failure> f = detail::nested_call("weft::explore")) return failed_before_running(std::move(*f));
   if (std::optional<Failure> f = detail::unusable_options(options, true)) return failed_before_running(std::move(*f));
+  if (!options.regressions().empty()) return detail::explore_with_regressions(body, options);
   ExecutionLease lease(options.stack_size());
   sched::Execution& execution = lease.execution();
   const std::unique_ptr<sched::Search> search = make_search(options, execution);
@@ -315,8 +382,12 @@ Report explore(const std::function<void()>& body, const Options& options) {
   execution.record_events(options.record_every_execution());
   checkers::LockOrderGraph lock_order;
   const Watchers watchers(execution, config, options.lock_order() ? &lock_order : nullptr);
+  detail::open_line_tables();
   detail::CrashGuard crash_guard(options.trace_steps());
+  const detail::Watchdog watchdog(execution, options.watchdog());
   Report report;
+  report.race_detection = config.race_detection;
+  detail::ScheduleTally tally;
   bool controlled = false;
   detail::ProgressLine progress(detail::progress_shown(options.progress()), std::cerr,
                                 [] { return std::chrono::steady_clock::now(); });
@@ -329,16 +400,24 @@ Report explore(const std::function<void()>& body, const Options& options) {
       if (execution.failure()) {
         progress.finish();
         if (!counted) ++report.executions;
+        tally.add(execution, report);
         report.failure = failed_execution(execution, config, report.executions - 1, body, options, report);
         driver.finish(true);
         return report;
       }
       if (!counted) continue;
       count_outcome(execution, report);
+      tally.add(execution, report);
       progress.update(report.executions, 0, report.discarded);
       controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
     driver.finish(false);
+    if (report.endless > 0 && report.searched_all) {
+      // A path cut at the step budget was not followed to its end.
+      report.searched_all = false;
+      report.not_searched = std::to_string(report.endless) +
+                            " executions reached the step budget (Options::max_steps) and were discarded as no verdict";
+    }
   } else {
     const detail::Deadline deadline(options);
     // A shard runs every shard_count-th execution: disjoint streams.
@@ -351,10 +430,12 @@ Report explore(const std::function<void()>& body, const Options& options) {
       ++report.executions;
       if (execution.failure()) {
         progress.finish();
+        tally.add(execution, report);
         report.failure = failed_execution(execution, config, i, body, options, report);
         return report;
       }
       count_outcome(execution, report);
+      tally.add(execution, report);
       progress.update(report.executions, 0, report.discarded);
       controlled = controlled || execution.operations() > 0 || execution.schedule().choices() > 0;
     }
@@ -393,13 +474,23 @@ Report replay(std::string_view token_text, const std::function<void()>& body, co
   execution.keep_events(options.trace_steps());
   execution.record_events(true);
   const Watchers watchers(execution, config, nullptr);
+  detail::open_line_tables();
   detail::CrashGuard crash_guard(options.trace_steps());
+  const detail::Watchdog watchdog(execution, options.watchdog());
+  execution.break_at(options.break_at());
+  TimelineRun timeline(execution, options);
   execution.run(strategy, config, 0, body_of(body));
+  if (options.break_at() != 0 && !execution.break_reached())
+    sched::debug_break_missed(options.break_at(), execution.steps());
 
   Report report;
   report.executions = 1;
+  report.distinct_schedules = 1;
+  report.most_points = execution.steps();
+  report.race_detection = config.race_detection;
   const sched::FailureRecord* found = execution.failure();
   const bool same = found && found->verdict == token.verdict && found->step == token.step && strategy.finished();
+  if (found) report.timeline = timeline.write(true);
   if (found) {
     report.failure = detail::build_failure(execution, token.execution, options.trace_steps());
     report.failure->token = token.encode();  // the token's own max_steps, whatever bounded the replay

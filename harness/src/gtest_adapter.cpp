@@ -10,12 +10,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "scheduler/execution.h"
+#include "tested_line.h"
 #include "token_file.h"
 
 namespace weft::testing {
@@ -120,6 +122,12 @@ void run_test(const std::function<void()>& body, const Options& options, source_
     // One checkpoint file holds the explorations of every test it runs.
     if (test && !effective.checkpoint().empty() && effective.checkpoint_key().empty())
       effective.checkpoint(effective.checkpoint(), std::string(test->test_suite_name()) + "." + test->name());
+    // Each test's timeline is told apart by its name (Options::trace_file).
+    if (test && !effective.trace_file().empty() && effective.trace_file_key().empty())
+      effective.trace_file(effective.trace_file(), std::string(test->test_suite_name()) + "." + test->name());
+    // The test's regression file is named after it.
+    if (test && !effective.regressions().empty() && effective.regressions_name().empty())
+      effective.regressions(effective.regressions(), std::string(test->test_suite_name()) + "." + test->name());
   } catch (const std::invalid_argument& e) {
     ADD_FAILURE_AT(where.file, static_cast<int>(where.line)) << "weft: " << e.what();
     return;
@@ -137,7 +145,9 @@ void run_test(const std::function<void()>& body, const Options& options, source_
     ADD_FAILURE_AT(r.file_name() ? r.file_name() : "", r.line_number()) << r.message();
   // What an exhaustive search covered (a bounded proof, or why not), and
   // each CI shard's part, whose counts add up, go in the test's output.
-  if (report.ok() && !replaying && (effective.strategy().exhaustive() || effective.shard_count() > 1)) {
+  const bool summarized =
+      report.ok() && !replaying && (effective.strategy().exhaustive() || effective.shard_count() > 1);
+  if (summarized) {
     std::ostringstream summary;
     summary << report;
     std::fputs(summary.str().c_str(), stdout);
@@ -145,12 +155,27 @@ void run_test(const std::function<void()>& body, const Options& options, source_
       std::printf("weft: shard %u of %u\n", effective.shard_index(), effective.shard_count());
     std::fflush(stdout);
   }
-  if (report.ok()) return;
+  // The line that says what was tested ends the test's output, after its
+  // failure, if any: the failure report stays the same in a replay.
+  struct TestedLine {
+    const Report& report;
+    ~TestedLine() {
+      if (!detail::quiet()) std::cout << tested_line(report) << std::endl;
+    }
+  } last{report};
+  if (report.ok()) {
+    // The summary above has these lines already.
+    if (report.regressions && !summarized) std::fputs(regressions_text(*report.regressions).c_str(), stdout);
+    std::fflush(stdout);
+    return;
+  }
 
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   const std::string filter = info ? std::string(info->test_suite_name()) + "." + info->name() : "*";
   std::string message = report.failure->to_string();
   if (report.shrinking) message += shrinking_text(*report.shrinking);
+  message += timeline_text(report);
+  if (report.regressions) message += regressions_text(*report.regressions);
   if (!report.failure->token.empty())
     message += "to replay it:\n  " + detail::replay_variable(report.failure->token) + " " + executable_path() +
                " --gtest_filter=" + filter + "\n";

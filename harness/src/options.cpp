@@ -3,6 +3,7 @@
 #include "weft/options.h"
 
 #include "search_environment.h"
+#include "text_fields.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -12,24 +13,18 @@
 namespace weft {
 
 namespace {
-bool parse_unsigned(std::string_view text, std::uint64_t& out) {
-  if (text.empty() || text.size() > 20) return false;
-  std::uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const std::uint64_t next = v * 10 + static_cast<std::uint64_t>(c - '0');
-    if (next / 10 != v) return false;
-    v = next;
-  }
-  out = v;
-  return true;
-}
-
 std::uint64_t env_unsigned(const char* name, const char* value) {
   std::uint64_t v = 0;
-  if (!parse_unsigned(value, v))
+  if (!detail::parse_whole(value, v))
     throw std::invalid_argument(std::string(name) + "=\"" + value + "\" is not a non-negative whole number");
   return v;
+}
+
+bool env_switch(const char* name, const char* value) {
+  const std::string_view text(value);
+  if (text != "0" && text != "1")
+    throw std::invalid_argument(std::string(name) + "=\"" + value + "\" is neither 0 (off) nor 1 (on)");
+  return text == "1";
 }
 }  // namespace
 
@@ -39,7 +34,8 @@ Strategy Strategy::parse(std::string_view text) {
   if (text == "dpor") return dpor();
   if (text.substr(0, 4) == "pct:") {
     std::uint64_t depth = 0;
-    if (parse_unsigned(text.substr(4), depth) && depth >= 1 && depth <= 1000) return pct(static_cast<unsigned>(depth));
+    if (detail::parse_whole(text.substr(4), depth) && depth >= 1 && depth <= 1000)
+      return pct(static_cast<unsigned>(depth));
   }
   if (text == "pos") return pos();
   if (text == "surw") return surw();
@@ -73,14 +69,14 @@ Options Options::from_environment() const {
                                   "\" would run no execution, so every test would pass untested: use 1 or more");
   }
   if (const char* v = std::getenv("WEFT_MAX_STEPS"); v && *v) o.max_steps(env_unsigned("WEFT_MAX_STEPS", v));
+  if (const char* v = std::getenv("WEFT_WATCHDOG"); v && *v)
+    o.watchdog(static_cast<unsigned>(env_unsigned("WEFT_WATCHDOG", v)));
   if (const char* v = std::getenv("WEFT_TRACE_STEPS"); v && *v)
     o.trace_steps(static_cast<std::size_t>(env_unsigned("WEFT_TRACE_STEPS", v)));
-  if (const char* v = std::getenv("WEFT_SHRINK"); v && *v) {
-    const std::string_view text(v);
-    if (text != "0" && text != "1")
-      throw std::invalid_argument(std::string("WEFT_SHRINK=\"") + v + "\" is neither 0 (off) nor 1 (on)");
-    o.shrink(text == "1");
-  }
+  if (const char* v = std::getenv("WEFT_SHRINK"); v && *v) o.shrink(env_switch("WEFT_SHRINK", v));
+  if (const char* v = std::getenv("WEFT_REGRESSIONS"); v && *v) o.regressions(v, o.regressions_name());
+  if (const char* v = std::getenv("WEFT_REGRESSIONS_STRICT"); v && *v)
+    o.regressions_strict(env_switch("WEFT_REGRESSIONS_STRICT", v));
   if (const char* v = std::getenv("WEFT_PROGRESS"); v && *v) {
     const std::string_view p = v;
     if (p == "1" || p == "on") o.progress(Progress::On);
@@ -89,6 +85,7 @@ Options Options::from_environment() const {
     else
       throw std::invalid_argument(std::string("WEFT_PROGRESS=\"") + v + "\": use 1 (on), 0 (off) or auto");
   }
+  if (const char* v = std::getenv("WEFT_BREAK"); v && *v) o.break_at(env_unsigned("WEFT_BREAK", v));
   if (const char* v = std::getenv("WEFT_STRATEGY"); v && *v) {
     try {
       o.strategy(Strategy::parse(v));
@@ -96,6 +93,7 @@ Options Options::from_environment() const {
       throw std::invalid_argument(std::string("WEFT_STRATEGY: ") + e.what());
     }
   }
+  if (const char* v = std::getenv("WEFT_TRACE_FILE"); v && *v) o.trace_file(v, o.trace_file_key());
   detail::read_search_environment(o);
   return o;
 }

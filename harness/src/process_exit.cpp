@@ -23,6 +23,7 @@ using sched::Execution;
 using sched::Verdict;
 
 constinit std::atomic<CallerLocator> caller_locator{nullptr};
+constinit std::atomic<AbortReading> abort_reading{nullptr};
 constinit std::atomic<int> program_success_status{0};
 
 // The C library's functions, looked up before main: a lookup at the time of
@@ -98,15 +99,32 @@ std::string thread_name(const Execution& x) { return "T" + std::to_string(x.curr
   end_process_now(status);
 }
 
+// abort_is_assumption: is this abort() of a program a failed assumption?
+bool abort_is_assumption(Execution& x, const void* return_address) {
+  const AbortReading reading = abort_reading.load(std::memory_order_acquire);
+  return reading && x.abandons_unfinished() && reading(x, return_address);
+}
+
 }  // namespace
 
 void locate_callers_with(CallerLocator locator) noexcept { caller_locator.store(locator, std::memory_order_release); }
+
+void read_aborts_with(AbortReading reading) noexcept { abort_reading.store(reading, std::memory_order_release); }
 
 void set_program_success_status(int status) noexcept {
   program_success_status.store(status, std::memory_order_relaxed);
 }
 
 void end_as_exit(Execution& x, int status, const char* call, const void* return_address) {
+  if (x.abandons_unfinished() && x.others_running()) {
+    // The process ends at a scheduling point of its own: until it does, the
+    // other threads may still run (one created just before, say), and an
+    // exhaustive search orders the end against everything they do.
+    sched::Location where;
+    where = locate(return_address).where;  // its strings are gone before the step, which may halt
+    x.step(sched::OpKind::Exit, {}, where);
+    x.record(sched::OpKind::Exit, {}, where);
+  }
   {
     // In a scope of its own: nothing may be left to destroy on a stack that
     // is about to be dropped.
@@ -149,6 +167,10 @@ extern "C" void quick_exit(int status) noexcept {
 
 extern "C" void abort(void) noexcept {
   if (weft::sched::Execution* x = weft::detail::controlling_thread()) {
+    if (weft::detail::abort_is_assumption(*x, __builtin_return_address(0))) {
+      x->discard();
+      weft::detail::finish(*x);
+    }
     {
       const weft::detail::Caller caller = weft::detail::locate(__builtin_return_address(0));
       x->fail_later(weft::sched::Verdict::Crash, weft::detail::thread_name(*x) + " called abort()" + caller.from,

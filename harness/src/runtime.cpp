@@ -69,6 +69,7 @@ OpKind op_of(AtomicOp op) noexcept {
     case AtomicOp::NotifyOne: return OpKind::NotifyOne;
     case AtomicOp::NotifyAll: return OpKind::NotifyAll;
     case AtomicOp::Init: return OpKind::Store;
+    case AtomicOp::CasSpurious: return OpKind::CasFailure;
   }
   return OpKind::Load;
 }
@@ -85,7 +86,8 @@ void record_value(Execution& x, OpKind op, ObjectRef ref, std::memory_order orde
 std::optional<checkers::AtomicAccess> access_of(AtomicOp op) noexcept {
   switch (op) {
     case AtomicOp::Load:
-    case AtomicOp::CasFailure: return checkers::AtomicAccess::Load;
+    case AtomicOp::CasFailure:
+    case AtomicOp::CasSpurious: return checkers::AtomicAccess::Load;
     case AtomicOp::Store:
     case AtomicOp::Init: return checkers::AtomicAccess::Store;
     case AtomicOp::Wait:
@@ -125,8 +127,28 @@ void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value, 
     auto& s = state_of<AtomicState>(*x, slot, ObjectKind::Atomic);
     if (checkers::Checks* c = checks(*x))
       if (const auto access = access_of(op)) c->atomic(x->current(), s.clock, *access, order);
-    record_value(*x, op_of(op), s.ref, order, value, where);
+    sched::Event& e = x->record(op_of(op), s.ref, at(where), op == AtomicOp::CasSpurious ? sched::kSpurious : 0,
+                                sched::kNoThread, order);
+    e.value = value.bits;
+    e.value_kind = static_cast<sched::ValueKind>(value.kind);
   }
+}
+
+bool fails_spuriously() {
+  const sched::tsan::Unseen unseen;
+  Execution* x = Execution::active();
+  return x && !x->aborting() && x->config().spurious_failures && x->choose_rare(2) == 1;
+}
+
+void fence(std::memory_order order, bool signal, source_location where) {
+  const sched::tsan::Unseen unseen;
+  Execution* x = Execution::active();
+  if (!x) return;
+  const OpKind op = signal ? OpKind::SignalFence : OpKind::Fence;
+  if (x->step(op, {}, at(where)) == StepResult::Aborted) return;
+  if (!signal)
+    if (checkers::Checks* c = checks(*x)) c->fence(x->current(), order);
+  x->record(op, {}, at(where), 0, sched::kNoThread, order);
 }
 
 void atomic_block_until_notified(Slot& slot, source_location where) {

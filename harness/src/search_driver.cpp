@@ -76,6 +76,7 @@ std::optional<Failure> SearchDriver::start() {
   report_.redundant = saved->redundant;
   report_.discarded = saved->discarded;
   report_.stopped = saved->stopped;
+  report_.endless = saved->endless;
   index_ = saved->executions + saved->redundant;
   return std::nullopt;
 }
@@ -120,6 +121,7 @@ void SearchDriver::save() {
   p.redundant = report_.redundant;
   p.discarded = report_.discarded;
   p.stopped = report_.stopped;
+  p.endless = report_.endless;
   std::string error;
   if (!checkpoint_->save(p, error)) std::fprintf(stderr, "weft: cannot save the checkpoint: %s\n", error.c_str());
   saved_at_ = std::chrono::steady_clock::now();

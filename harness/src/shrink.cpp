@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "scheduler/dfs_strategy.h"
 #include "scheduler/guide_strategy.h"
 #include "scheduler/replay_strategy.h"
 #include "scheduler/schedule.h"
@@ -16,23 +17,6 @@ namespace weft::detail {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-
-// numbers_masked replaces the numbers that name threads, objects and steps
-// ("T2", "mutex#3", "step 14") by '?', since a simpler schedule may number
-// them otherwise; line numbers stay.
-std::string numbers_masked(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    out += text[i];
-    const bool names = (text[i] == 'T' && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) ||
-                       text[i] == '#' || (i >= 4 && text.compare(i - 4, 5, "step ") == 0);
-    if (!names || i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) continue;
-    out += '?';
-    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
-  }
-  return out;
-}
 
 bool same_place(const sched::Location& a, const sched::Location& b) {
   return a.line == b.line && std::strcmp(a.file ? a.file : "", b.file ? b.file : "") == 0;
@@ -90,12 +74,36 @@ class Shrinker {
     return run(guide);
   }
 
+  // search runs a search of every schedule with at most `bound`
+  // preemptions, level by level (sched::DfsStrategy), for at most `budget`
+  // executions; it gives the first that fails the same way, which has the
+  // fewest preemptions of all such schedules when the search got that far.
+  // `complete` says whether it searched the whole space.
+  std::optional<Tried> search(std::uint32_t bound, std::uint64_t budget, bool& complete) {
+    sched::DfsStrategy dfs(bound, 0, 1);
+    complete = false;
+    for (std::uint64_t n = 0; n < budget && !dfs.done(); ++n) {
+      if (spent()) return std::nullopt;
+      ++runs_;
+      x_.run(dfs, config_, index_, body_);
+      const sched::FailureRecord* found = x_.failure();
+      if (!found || !same_failure(*found, *target_)) continue;
+      // Run along it once more to note its choices as the other edits take them.
+      const sched::Schedule schedule = x_.schedule();
+      sched::GuideStrategy guide(schedule);
+      return run(guide);
+    }
+    complete = dfs.done() && dfs.cut().empty();
+    return std::nullopt;
+  }
+
   bool spent() {
     if (runs_ >= limits_.executions || out_of_time()) return cut_short_ = true;
     return false;
   }
   bool out_of_time() const { return limits_.time.count() > 0 && Clock::now() - start_ >= limits_.time; }
   std::uint64_t runs() const noexcept { return runs_; }
+  std::uint64_t left() const noexcept { return runs_ < limits_.executions ? limits_.executions - runs_ : 0; }
   bool cut_short() const noexcept { return cut_short_; }
 
  private:
@@ -156,6 +164,27 @@ bool fewer_steps(Shrinker& s, Tried& best) {
   return false;
 }
 
+// fewer_preemptions_by_search looks for a schedule with fewer preemptions
+// than `best` by searching every schedule with fewer, level by level, with
+// at most half the executions left: removing one preemption at a time
+// misses schedules that need other switches, where the thread that runs
+// when one blocks differs (the bounded buffer's). Once a search found one,
+// or searched every schedule with fewer, `best` has the fewest there are:
+// `settled` then keeps it from running again.
+bool fewer_preemptions_by_search(Shrinker& s, Tried& best, bool& settled) {
+  if (settled || best.preemptions == 0 || s.spent()) return false;
+  bool complete = false;
+  const std::uint64_t budget = std::max<std::uint64_t>(s.left() / 2, 1);
+  std::optional<Tried> t = s.search(static_cast<std::uint32_t>(best.preemptions - 1), budget, complete);
+  if (t && t->preemptions < best.preemptions) {
+    best = std::move(*t);
+    settled = true;
+    return true;
+  }
+  settled = complete;
+  return false;
+}
+
 // kMaxFlips bounds the executions spent looking for the cause.
 constexpr std::size_t kMaxFlips = 16;
 
@@ -200,6 +229,20 @@ bool rerun(sched::Execution& x, const sched::Config& config, std::uint64_t index
 }
 }  // namespace
 
+std::string numbers_masked(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    const bool names = (text[i] == 'T' && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) ||
+                       text[i] == '#' || (i >= 4 && text.compare(i - 4, 5, "step ") == 0);
+    if (!names || i + 1 >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 1]))) continue;
+    out += '?';
+    while (i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) ++i;
+  }
+  return out;
+}
+
 bool same_failure(const sched::FailureRecord& a, const sched::FailureRecord& b) {
   if (a.verdict != b.verdict) return false;
   switch (a.verdict) {
@@ -223,7 +266,8 @@ std::optional<Shrunk> shrink(sched::Execution& execution, const sched::Config& c
   const std::optional<Tried> start = s.first(original, found);
   std::optional<Tried> best = start;
   if (best) {
-    while (fewer_preemptions(s, *best) || fewer_steps(s, *best)) {
+    bool settled = false;
+    while (fewer_preemptions(s, *best) || fewer_preemptions_by_search(s, *best, settled) || fewer_steps(s, *best)) {
     }
   }
   std::optional<Flip> flip;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "scheduler/execution.h"
 #include "weft/explore.h"
@@ -34,6 +35,11 @@ struct Shrunk {
   std::optional<Flip> flip;
   bool flips_tried = true;  // every preemption was flipped (up to kMaxFlips) before the time limit
 };
+
+// numbers_masked replaces the numbers that name threads, objects and steps
+// ("T2", "mutex#3", "step 14") by '?', since another schedule may number
+// them otherwise; line numbers stay.
+std::string numbers_masked(const std::string& text);
 
 // same_failure says whether two failure records are the same bug: the same
 // kind at the same place (the same assertion, the same racing pair, the

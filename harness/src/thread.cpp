@@ -9,18 +9,32 @@
 
 #include "call_start.h"
 #include "engine_access.h"
+#include "instrument_seam.h"
+#include "scheduler/tsan.h"
 
 namespace weft {
 
 namespace detail {
 // Task memory comes from the execution bound to this OS thread while one is
 // (every weft::thread is started inside one), else from the heap.
+// Keeping and taking blocks is weft's own work, even when instrumented code
+// (a task's constructor or destructor) is on the stack: its copies and
+// frees are not the program's (tsan::Unseen).
 void* Task::operator new(std::size_t size) {
-  if (sched::Execution* x = sched::Execution::bound()) return x->take_block(size);
+  if (sched::Execution* x = sched::Execution::bound()) {
+    const sched::tsan::Unseen weft_itself;
+    return x->take_block(size);
+  }
   return ::operator new(size);
 }
 void Task::operator delete(void* p, std::size_t size) noexcept {
-  if (sched::Execution* x = sched::Execution::bound()) return x->keep_block(p, size);
+  if (sched::Execution* x = sched::Execution::bound()) {
+    // The block's next task may be another thread's: to instrumented code's
+    // race detector it starts afresh, as if freed.
+    if (&forget_memory != nullptr) forget_memory(p, size);
+    const sched::tsan::Unseen weft_itself;
+    return x->keep_block(p, size);
+  }
   ::operator delete(p);
 }
 }  // namespace detail

@@ -20,11 +20,7 @@ std::string hex64(std::uint64_t v) {
 
 // file_name is the same for the same token, so a failure found again
 // rewrites its file instead of adding one.
-std::string file_name(const std::string& token) {
-  std::uint64_t h = 1469598103934665603u;  // FNV-1a
-  for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211u;
-  return "weft-token-" + hex64(h) + ".txt";
-}
+std::string file_name(const std::string& token) { return "weft-token-" + text_hash(token) + ".txt"; }
 
 bool write_all(int fd, const std::string& text) {
   const char* p = text.data();
@@ -39,19 +35,6 @@ bool write_all(int fd, const std::string& text) {
   return true;
 }
 
-// write_token writes `token` to `directory`/`name` through a temporary
-// file renamed into place, so that a concurrent reader sees all or nothing.
-bool write_token(const std::string& directory, const std::string& name, const std::string& token) {
-  const std::string path = directory + "/" + name;
-  const std::string temporary = path + "." + std::to_string(::getpid()) + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return false;
-  const bool written = write_all(fd, token + "\n");
-  const bool closed = ::close(fd) == 0;
-  if (written && closed && ::rename(temporary.c_str(), path.c_str()) == 0) return true;
-  ::unlink(temporary.c_str());
-  return false;
-}
 
 std::string current_directory() {
   char buffer[4096];
@@ -72,12 +55,29 @@ std::string shell_word(const std::string& word) {
 }
 }  // namespace
 
+std::string text_hash(std::string_view text) {
+  std::uint64_t h = 1469598103934665603u;  // FNV-1a
+  for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211u;
+  return hex64(h);
+}
+
+bool replace_file(const std::string& path, const std::string& text) {
+  const std::string temporary = path + "." + std::to_string(::getpid()) + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  const bool written = write_all(fd, text);
+  const bool closed = ::close(fd) == 0;
+  if (written && closed && ::rename(temporary.c_str(), path.c_str()) == 0) return true;
+  ::unlink(temporary.c_str());
+  return false;
+}
+
 std::string replay_variable(const std::string& token) {
   if (token.size() <= kLongToken) return "WEFT_REPLAY=" + token;
   const std::string name = file_name(token);
   const char* tmp = std::getenv("TMPDIR");
   for (const std::string& directory : {current_directory(), std::string(tmp && *tmp ? tmp : "/tmp")})
-    if (!directory.empty() && directory[0] == '/' && write_token(directory, name, token))
+    if (!directory.empty() && directory[0] == '/' && replace_file(directory + "/" + name, token + "\n"))
       return "WEFT_REPLAY=" + shell_word("@" + directory + "/" + name);
   return "WEFT_REPLAY=" + token;  // nowhere to write: the command may be too long to run
 }

@@ -23,6 +23,17 @@ inline constexpr std::size_t kLongToken = 64 * 1024;
 // system calls write the file, so a signal handler may call it.
 std::string replay_variable(const std::string& token);
 
+// replace_file writes `text` to `path` through a temporary file beside it
+// (<path>.<pid>.tmp) renamed into place, so that a reader, or a process
+// killed half-way, sees the old file or the new one, never a part. Only
+// system calls write it, so a signal handler may call it. False when it
+// could not (the old file, if any, is then untouched).
+bool replace_file(const std::string& path, const std::string& text);
+
+// text_hash is a 64-bit FNV-1a hash of `text` in 16 hex digits: a name
+// that is the same for the same text.
+std::string text_hash(std::string_view text);
+
 // read_token gives the token `text` stands for: `text` itself, or the
 // contents of the file <path> when `text` is "@<path>". It returns false
 // with a sentence in `error` when that file cannot be read.

@@ -10,6 +10,7 @@
 // Every choice goes through Execution::choose, so the strategy picks it, the
 // schedule records it and a replay takes the same value.
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -17,6 +18,7 @@
 
 #include "scheduler/execution.h"
 #include "symbols.h"
+#include "verifier_ops.h"
 #include "weft/verifier.h"
 
 namespace weft::verifier {
@@ -41,12 +43,29 @@ T shown(Execution& x, T value, const void* caller) {
   return value;
 }
 
+// domain is set_nondet_domain's size; 0: the biased values above.
+constinit std::atomic<std::uint32_t> domain{0};
+
+// in_domain is the `i`th value of the small domain: 0, 1, -1, 2, -2, ...
+// for a signed type, 0, 1, 2, ... for an unsigned one.
+template <class T>
+T in_domain(std::uint32_t i) {
+  if constexpr (std::numeric_limits<T>::is_signed) {
+    const auto magnitude = static_cast<std::int64_t>((i + 1) / 2);
+    return static_cast<T>(i % 2 == 1 ? magnitude : -magnitude);
+  } else {
+    return static_cast<T>(i);
+  }
+}
+
 template <class T>
 T integer(const void* caller) {
   Execution* x = Execution::active();
   if (!x) return T{};
   using Limits = std::numeric_limits<T>;
   constexpr unsigned bits = sizeof(T) * 8;
+  if (const std::uint32_t n = domain.load(std::memory_order_relaxed); n > 0)
+    return shown(*x, in_domain<T>(x->choose(n)), caller);
   T value{};
   switch (x->choose(4)) {
     case 0:
@@ -84,6 +103,11 @@ T floating(const void* caller) {
   if (!x) return T{};
   using Limits = std::numeric_limits<T>;
   T value{};
+  if (const std::uint32_t n = domain.load(std::memory_order_relaxed); n > 0) {
+    value = static_cast<T>(in_domain<int>(x->choose(n)));
+    x->record(sched::OpKind::Nondet, {}, caller_location(caller));
+    return value;
+  }
   switch (x->choose(4)) {
     case 0:
       value = static_cast<T>(static_cast<int>(x->choose(9)) - 4);
@@ -117,6 +141,10 @@ void* pointer(const void* caller) {
 }
 
 }  // namespace
+
+void set_nondet_domain(std::uint32_t n) noexcept { domain.store(n, std::memory_order_relaxed); }
+
+long nondet_long(const void* caller) { return integer<long>(caller); }
 
 }  // namespace weft::verifier
 

@@ -182,7 +182,7 @@ sched::Location caller_location(const void* return_address) {
   const void* call = call_of(return_address);
   if (!call) return {};
   sched::Location where;
-  if (source_line(reinterpret_cast<std::uintptr_t>(call), where.file, where.line)) return where;
+  if (detail::source_line(reinterpret_cast<std::uintptr_t>(call), where.file, where.line)) return where;
   const Function* f = function_at(call);
   return f ? sched::Location{f->name, 0} : sched::Location{};
 }

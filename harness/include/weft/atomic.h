@@ -91,17 +91,31 @@ class atomic {
                                source_location where = source_location::current()) {
     return compare_exchange_strong(expected, desired, order, detail::failure_order_of(order), where);
   }
-  // compare_exchange_weak never fails spuriously under weft's sequentially
-  // consistent executions; a loop around it behaves as with the strong form.
+  // compare_exchange_weak may fail although the values are equal, as the
+  // standard allows: an explored choice while Options::spurious_failures is
+  // on (the default). It then leaves `expected` as it was.
   bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
                              std::memory_order failure,
                              source_location where = source_location::current()) {
-    return compare_exchange_strong(expected, desired, success, failure, where);
+    detail::atomic_point(slot_, detail::AtomicOp::CasSuccess, success, where);
+    const T current = peek();
+    if (!equal(current, expected)) {
+      expected = current;
+      detail::atomic_done(slot_, detail::AtomicOp::CasFailure, failure, detail::show(expected), where);
+      return false;
+    }
+    if (detail::fails_spuriously()) {
+      detail::atomic_done(slot_, detail::AtomicOp::CasSpurious, failure, detail::show(current), where);
+      return false;
+    }
+    poke(desired);
+    detail::atomic_done(slot_, detail::AtomicOp::CasSuccess, success, detail::show(desired), where);
+    return true;
   }
   bool compare_exchange_weak(T& expected, T desired,
                              std::memory_order order = std::memory_order_seq_cst,
                              source_location where = source_location::current()) {
-    return compare_exchange_strong(expected, desired, order, detail::failure_order_of(order), where);
+    return compare_exchange_weak(expected, desired, order, detail::failure_order_of(order), where);
   }
 
   // Arithmetic and bitwise read-modify-writes for integers; additive ones
@@ -197,6 +211,22 @@ class atomic {
   mutable detail::Slot slot_;
   T value_;
 };
+
+// atomic_thread_fence mirrors std::atomic_thread_fence: a scheduling point
+// and an event, and for the race detector the fences' happens-before
+// (C++20 [atomics.fences]): a release fence followed by a relaxed store
+// synchronizes with an acquire load, or with a relaxed load followed by an
+// acquire fence, that reads the store; and so does a release store with a
+// relaxed load followed by an acquire fence.
+inline void atomic_thread_fence(std::memory_order order, source_location where = source_location::current()) {
+  detail::fence(order, false, where);
+}
+// atomic_signal_fence mirrors std::atomic_signal_fence: it orders a thread
+// only with a signal handler run on that same thread, so between weft
+// threads it creates nothing; a scheduling point and an event all the same.
+inline void atomic_signal_fence(std::memory_order order, source_location where = source_location::current()) {
+  detail::fence(order, true, where);
+}
 
 // atomic_flag mirrors std::atomic_flag.
 class atomic_flag {

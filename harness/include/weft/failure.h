@@ -17,7 +17,8 @@ enum class FailureKind : std::uint8_t {
   Deadlock,            // no thread can run and not all have finished
   Hang,                // the execution exceeded Options::max_steps
   Misuse,              // a primitive was used against its contract
-  ReplayError,         // a replay token is malformed or does not fit the body
+  ReplayError,         // a replay token is malformed or does not fit the body; a regression file
+                       // is malformed, or (strict) holds failures that no longer happen
   DataRace,            // two unordered accesses to a weft::var, one a write
   LockOrderInversion,  // locks taken in orders that form a cycle across executions
 };

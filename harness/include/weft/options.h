@@ -104,6 +104,15 @@ class Options {
   Options& max_steps(std::uint64_t n) noexcept { max_steps_ = n; return *this; }
   std::uint64_t max_steps() const noexcept { return max_steps_; }
 
+  // watchdog: seconds a weft thread may run without reaching any scheduling
+  // point (code weft does not see: an uninstrumented busy loop, a blocking
+  // system call, a real std::mutex locked twice) before the execution ends
+  // as a Hang naming the thread, its last weft operation and its stack,
+  // with the token of the schedule so far (default 10; 0: off; stretched
+  // under valgrind). Environment: WEFT_WATCHDOG=seconds.
+  Options& watchdog(unsigned seconds) noexcept { watchdog_ = seconds; return *this; }
+  unsigned watchdog() const noexcept { return watchdog_; }
+
   // stack_size: bytes of stack per weft thread (default 256 KiB, at least
   // 16 KiB, at most kMaxStackSize: explore and replay report a larger one
   // as Misuse). Every stack has a guard page, so an overflow is reported,
@@ -115,6 +124,14 @@ class Options {
   // as an explored choice (default off).
   Options& spurious_wakeups(bool on) noexcept { spurious_wakeups_ = on; return *this; }
   bool spurious_wakeups() const noexcept { return spurious_wakeups_; }
+
+  // spurious_failures: let compare_exchange_weak fail although the values
+  // are equal, as an explored choice, as the standard allows (LL/SC
+  // machines do): for weft::atomic and for std::atomic in instrumented code
+  // (default on). A loop around it is unaffected; code that takes one
+  // failure for a change of value is not.
+  Options& spurious_failures(bool on) noexcept { spurious_failures_ = on; return *this; }
+  bool spurious_failures() const noexcept { return spurious_failures_; }
 
   // race_detection: report unordered conflicting accesses to a weft::var
   // as DataRace, even when the execution's outcome looks right (default on).
@@ -233,6 +250,28 @@ class Options {
   // come out everywhere.
   Options& shrink_milliseconds(std::uint64_t ms) noexcept { shrink_milliseconds_ = ms; return *this; }
   std::uint64_t shrink_milliseconds() const noexcept { return shrink_milliseconds_; }
+  // regressions: keep this test's failures in a regression file in
+  // directory `dir`, one file per test named after `name` (the test's full
+  // name; WEFT_TEST and program tests fill it in when it is empty), and
+  // replay the file's entries before exploring, so that a bug found once
+  // fails at once, deterministically, when it comes back (WEFT_REGRESSIONS).
+  // An entry whose token no longer fits is re-derived by running again the
+  // search that found it, or reported stale. An empty directory turns it off
+  // (the default). See docs/replaying.md#regression-files.
+  Options& regressions(std::string dir, std::string name = {}) {
+    regressions_ = std::move(dir);
+    regressions_name_ = std::move(name);
+    return *this;
+  }
+  const std::string& regressions() const noexcept { return regressions_; }
+  const std::string& regressions_name() const noexcept { return regressions_name_; }
+
+  // regressions_strict: fail the test when its regression file has stale
+  // entries, failures that neither their token nor their search finds any
+  // more (default off; WEFT_REGRESSIONS_STRICT=1).
+  Options& regressions_strict(bool on) noexcept { regressions_strict_ = on; return *this; }
+  bool regressions_strict() const noexcept { return regressions_strict_; }
+
   // progress: when to show a live progress line (default Auto; see
   // Progress).
   Options& progress(Progress p) noexcept { progress_ = p; return *this; }
@@ -246,9 +285,37 @@ class Options {
   Options& record_every_execution(bool on) noexcept { record_every_execution_ = on; return *this; }
   bool record_every_execution() const noexcept { return record_every_execution_; }
 
+  // break_at: a replay stops at this step, before it runs, on the stack of
+  // the thread about to take it: in the debugger when one is attached,
+  // else it says so on stderr and goes on (0, the default: nowhere). The
+  // steps are those of the report's trace. Only for weft::replay: explore
+  // refuses it as Misuse. See docs/replaying.md#debugging-a-replay.
+  Options& break_at(std::uint64_t step) noexcept { break_at_ = step; return *this; }
+  std::uint64_t break_at() const noexcept { return break_at_; }
+
+  // trace_file: write the failing execution the report shows (the shrunk
+  // one, when shrinking found a simpler schedule) as a timeline in Chrome
+  // trace-event JSON, which the Perfetto UI and chrome://tracing open, to
+  // `path` (WEFT_TRACE_FILE); Report::timeline says where it went. `key`
+  // names the test (the GoogleTest adapter gives "Suite.Test"; empty:
+  // "weft"). So that several failing tests never overwrite each other's
+  // file: "%t" in `path` stands for the key, a path that ends with '/' or
+  // names a directory gets "<key>.json" in it, and a path this process
+  // wrote already gets "-2", "-3", ... before its extension. An empty path
+  // writes nothing (the default). See docs/reading-a-report.md#timeline.
+  Options& trace_file(std::string path, std::string key = {}) {
+    trace_file_ = std::move(path);
+    trace_file_key_ = std::move(key);
+    return *this;
+  }
+  const std::string& trace_file() const noexcept { return trace_file_; }
+  const std::string& trace_file_key() const noexcept { return trace_file_key_; }
+
   // from_environment returns a copy overridden by WEFT_SEED, WEFT_ITERATIONS,
   // WEFT_STRATEGY, WEFT_MAX_STEPS, WEFT_TRACE_STEPS, WEFT_SHRINK (0 or 1),
-  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds), WEFT_CHECKPOINT and
+  // WEFT_PROGRESS (1: On, 0: Off, auto), WEFT_BREAK, WEFT_PREEMPTION_BOUND, WEFT_TIME_LIMIT (seconds),
+  // WEFT_CHECKPOINT, WEFT_TRACE_FILE (the key is kept), WEFT_REGRESSIONS (a directory),
+  // WEFT_REGRESSIONS_STRICT (0 or 1) and
   // the shard variables (WEFT_SHARD_INDEX and WEFT_TOTAL_SHARDS, else
   // GoogleTest's GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS, else Bazel's
   // TEST_SHARD_INDEX and TEST_TOTAL_SHARDS) where set. A value it cannot
@@ -265,8 +332,10 @@ class Options {
   std::uint64_t iterations_ = 1000;
   std::uint64_t seed_ = 1;
   std::uint64_t max_steps_ = 100000;
+  unsigned watchdog_ = 10;
   std::size_t stack_size_ = 256 * 1024;
   bool spurious_wakeups_ = false;
+  bool spurious_failures_ = true;
   bool race_detection_ = true;
   bool lock_order_ = true;
   bool process_crashes_ = false;
@@ -284,8 +353,14 @@ class Options {
   bool shrink_ = true;
   std::uint64_t shrink_executions_ = 200;
   std::uint64_t shrink_milliseconds_ = 10000;
+  std::string regressions_;
+  std::string regressions_name_;
+  bool regressions_strict_ = false;
   Progress progress_ = Progress::Auto;
   bool record_every_execution_ = false;
+  std::uint64_t break_at_ = 0;
+  std::string trace_file_;
+  std::string trace_file_key_;
 };
 
 }  // namespace weft

@@ -57,6 +57,7 @@ Shown show(const T& value) noexcept {
 enum class AtomicOp : std::uint8_t {
   Load, Store, Exchange, CasSuccess, CasFailure, FetchAdd, FetchSub,
   FetchAnd, FetchOr, FetchXor, Wait, NotifyOne, NotifyAll, Init,
+  CasSpurious,  // a compare_exchange_weak that failed with the values equal
 };
 
 // in_execution is true while a weft execution runs on this OS thread and
@@ -69,6 +70,14 @@ void atomic_point(Slot& slot, AtomicOp op, std::memory_order order, source_locat
 // read or wrote.
 void atomic_done(Slot& slot, AtomicOp op, std::memory_order order, Shown value,
                  source_location where);
+// fails_spuriously is asked by a compare_exchange_weak that found the
+// values equal, after its scheduling point: whether it fails all the same,
+// as an explored choice (Options::spurious_failures).
+bool fails_spuriously();
+// fence is a scheduling point and an event for atomic_thread_fence
+// (`signal` false) and atomic_signal_fence, with the happens-before a
+// thread fence adds for the race detector.
+void fence(std::memory_order order, bool signal, source_location where);
 // atomic_block_until_notified blocks the calling thread until a notify_one
 // or notify_all on the same atomic picks it.
 void atomic_block_until_notified(Slot& slot, source_location where);
