@@ -27,6 +27,12 @@ struct Sample {
   // process crashes (Options::process_crashes), for samples about surviving
   // them.
   bool process_crashes = false;
+  // memory_functions: the bug is seen only through weft's own memcpy and
+  // free (instrumented mode: range accesses, and the quarantine that makes
+  // a use after free a race). A build of weft with a sanitizer leaves those
+  // functions to the sanitizer's runtime, where this bug goes unseen
+  // (docs/instrumentation.md).
+  bool memory_functions = false;
 };
 
 // all lists every sample, in the order a reader should meet them (the

@@ -64,6 +64,7 @@ DporStrategy::Node& DporStrategy::new_node(bool decision) {
 
 void DporStrategy::begin(std::uint64_t) {
   begin_run();
+  running_ = true;
   trace_.clear();
   fresh_from_ = path_.empty() ? 0 : UINT32_MAX;
   at_ = 0;
@@ -237,7 +238,7 @@ void DporStrategy::on_start(Execution&, ThreadId) {}
 void DporStrategy::on_record(Execution& execution, const Event& event) {
   // What threads record while they unwind (after a failure, a prune or a
   // discard) is not part of the execution.
-  if (execution.aborting()) return;
+  if (execution.aborting() || !running_) return;
   ensure_open(event.thread, event.step);
   const Op op = op_of(event, execution.identity_of(event.object));
   Transition& t = trace_.current();
@@ -256,6 +257,7 @@ void DporStrategy::on_record(Execution& execution, const Event& event) {
 }
 
 void DporStrategy::end(std::uint64_t) {
+  running_ = false;
   if (trace_.is_open()) close();
   if (pruned_ == Prune::None && at_ < path_.size()) {
     note_diverged();

@@ -92,6 +92,11 @@ class DporStrategy final : public Search, public Tap {
   Prune pruned_ = Prune::None;
   bool redundant_ = false;           // a thread ran while asleep
   bool claimed_ = false;             // this execution reached its frontier node (sharded)
+  // running_: between begin and end. The tap stays on the Execution while
+  // other strategies use it (the replays that rebuild and shrink a failure):
+  // their events are not this search's, and its trees are already
+  // backtracked past them.
+  bool running_ = false;
 };
 
 }  // namespace weft::sched

@@ -548,13 +548,20 @@ ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, const Runn
                                    bool yielding) {
   const Decision d{runnable, current, yielding, steps_, thread_count_, set};
   ThreadId pick;
+  // fail() runs past the catch block: it may suspend this fiber for good (a
+  // thread that must not unwind), and the caught exception would never be
+  // freed.
+  std::string mismatch;
   try {
     pick = strategy_->pick_thread(d);
   } catch (const ScheduleMismatch& e) {
-    fail(Verdict::ReplayError, e.what());
-    return current;
+    mismatch = e.what();
   } catch (const Pruned&) {
     prune();
+    return current;
+  }
+  if (!mismatch.empty()) {
+    fail(Verdict::ReplayError, std::move(mismatch));
     return current;
   }
   schedule_.push(pick, thread_count_);
@@ -710,14 +717,18 @@ std::uint32_t Execution::choose_from(std::uint32_t bound, bool rare) {
   if (bound <= 1 || aborting_) return 0;
   const tsan::Unseen unseen;
   std::uint32_t value = 0;
+  std::string mismatch;  // failed past the catch block, as in choose_thread
   try {
     value = rare ? strategy_->pick_rare(bound, steps_) : strategy_->pick_value(bound, steps_);
   } catch (const ScheduleMismatch& e) {
-    fail(Verdict::ReplayError, e.what());
-    return 0;
+    mismatch = e.what();
   } catch (const Pruned&) {
     // The caller goes on with 0 to its next scheduling point, which unwinds.
     prune();
+    return 0;
+  }
+  if (!mismatch.empty()) {
+    fail(Verdict::ReplayError, std::move(mismatch));
     return 0;
   }
   schedule_.push(value, bound);
