@@ -272,6 +272,8 @@ void DporStrategy::end(std::uint64_t) {
   // An execution that ended above the frontier is a leaf of the part every
   // shard explores: it belongs to one of them.
   if (sharded() && !claimed_ && (run_ == Run::Explored || run_ == Run::Redundant) && !claim()) run_ = Run::Foreign;
+  if (run_ == Run::Explored && trace_.has_global() && !global_classes_.insert(trace_.fingerprint()).second)
+    run_ = Run::Redundant;
   if (run_ == Run::Explored || run_ == Run::Redundant) analyze();
   if (run_ == Run::Diverged) {
     // The branch that led here cannot be followed: drop what lies below.
@@ -465,6 +467,8 @@ struct Reader {
 void DporStrategy::save(std::string& out) const {
   out += "dpor ";
   save_common(out);
+  put(out, global_classes_.size());
+  for (std::uint64_t f : global_classes_) put(out, f);
   put(out, path_.size());
   put(out, resume_);
   for (std::size_t k = 0; k < path_.size(); ++k) {
@@ -511,6 +515,9 @@ bool DporStrategy::load(std::string_view in, std::string& error) {
   in.remove_prefix(5);
   if (!load_common(in)) return false;
   Reader r{in, &Search::get};
+  global_classes_.clear();
+  const std::uint64_t classes = r.number(std::uint64_t{1} << 32);
+  for (std::uint64_t i = 0; i < classes && r.ok; ++i) global_classes_.insert(r.number());
   const std::uint64_t nodes = r.number(1 << 24);
   resume_ = r.number(nodes);
   path_.clear();

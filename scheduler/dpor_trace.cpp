@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "scheduler/rng.h"
+
 namespace weft::sched {
 
 namespace {
@@ -203,6 +205,28 @@ void DporTrace::find_races(std::uint32_t j) {
     if (ordered_otherwise(previous, j, a.key, others)) continue;
     races_.push_back({previous, j});
   }
+}
+
+std::uint64_t DporTrace::fingerprint() const noexcept {
+  // Each transition's digest is mixed in by a sum, so the order the
+  // transitions ran in does not matter; what happens before each (its
+  // clock) does.
+  std::uint64_t sum = 0;
+  for (const Transition& t : transitions_) {
+    std::uint64_t h = splitmix64((std::uint64_t{t.thread} << 32) | t.local);
+    const auto add = [&h](std::uint64_t v) { h = splitmix64(h ^ v); };
+    for (const Op& op : t.ops) {
+      add(static_cast<std::uint64_t>(op.op) | (std::uint64_t{op.flags} << 8) | (std::uint64_t{op.peer} << 16));
+      add(op.object);
+    }
+    add(~std::uint64_t{0});
+    for (std::uint32_t v : t.values) add(v);
+    add(~std::uint64_t{1});
+    for (std::size_t k = 0; k < t.clock.size(); ++k)
+      if (t.clock[k] != 0) add((std::uint64_t{t.clock[k]} << 32) | k);
+    sum += h;
+  }
+  return splitmix64(sum ^ transitions_.size());
 }
 
 }  // namespace weft::sched

@@ -62,6 +62,14 @@ class DporTrace {
   std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(transitions_.size()); }
   const Transition& operator[](std::uint32_t i) const noexcept { return transitions_[i]; }
   const std::vector<Race>& races() const noexcept { return races_; }
+  // fingerprint is a digest of the closed transitions' Mazurkiewicz trace:
+  // equal for equivalent executions, which have the same transitions (each
+  // known by its thread and its place there) in the same happens-before
+  // order, whatever order they ran in.
+  std::uint64_t fingerprint() const noexcept;
+  // has_global: a closed transition was dependent with everything (a timed
+  // wait that timed out, a process's death, the program's end).
+  bool has_global() const noexcept { return last_global_ != Transition::kNone; }
   // happens_before: transition `a` happens before transition `b` (or is it).
   bool happens_before(std::uint32_t a, std::uint32_t b) const noexcept {
     const Transition& x = transitions_[a];

@@ -323,6 +323,7 @@ void Execution::run(Strategy& strategy, const Config& config, std::uint64_t inde
   if (track_identities_) {
     for (auto& list : identities_) list.clear();
     made_by_.clear();
+    born_by_.clear();
     aliases_.clear();
   }
   process_count_ = 0;
@@ -547,7 +548,7 @@ Time Execution::earliest_deadline() const noexcept {
 ThreadId Execution::choose_thread(std::span<const ThreadId> runnable, const RunnableSet* set, ThreadId current,
                                    bool yielding) {
   const Decision d{runnable, current, yielding, steps_, thread_count_, set};
-  ThreadId pick;
+  ThreadId pick = current;
   // fail() runs past the catch block: it may suspend this fiber for good (a
   // thread that must not unwind), and the caught exception would never be
   // freed.
@@ -808,7 +809,14 @@ ObjectRef Execution::name_object(ObjectKind kind) noexcept {
   return ref;
 }
 
-void Execution::bind_address(ObjectRef ref, const void* address) noexcept {
+std::uint64_t Execution::birth_identity() noexcept {
+  const ThreadId maker = current_ < thread_count_ ? current_ : 0;
+  if (maker >= born_by_.size()) born_by_.resize(maker + 1, 0);
+  // Bit 53 tells births from the other kinds of identity (bind_address).
+  return (std::uint64_t{1} << 53) | (std::uint64_t{maker} << 24) | born_by_[maker]++;
+}
+
+void Execution::bind_address(ObjectRef ref, const void* address, std::uint64_t birth) noexcept {
   if (!track_identities_) return;
   auto& list = identities_[static_cast<unsigned>(ref.kind) % kObjectKinds];
   if (list.size() <= ref.index) list.resize(ref.index + 1, 0);
@@ -824,6 +832,10 @@ void Execution::bind_address(ObjectRef ref, const void* address) noexcept {
       list[ref.index] = (std::uint64_t{1} << 54) | (std::uint64_t{t} << 40) | (top - at);
       return;
     }
+  }
+  if (birth != 0) {
+    list[ref.index] = birth;
+    return;
   }
   // Bit 55 tells addresses from makers; user-space addresses fit in 47 bits.
   list[ref.index] = (std::uint64_t{1} << 55) | at;

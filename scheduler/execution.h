@@ -285,7 +285,14 @@ class Execution {
   // whose address, or maker, depends on the interleaving (a heap object two
   // threads allocate in either order) is not known again.
   void track_identities(bool on) noexcept { track_identities_ = on; }
-  void bind_address(ObjectRef ref, const void* address) noexcept;
+  bool tracking_identities() const noexcept { return track_identities_; }
+  // bind_address names `ref` by where it lives: on a thread's stack, by the
+  // thread and its depth there; elsewhere by `birth` when the object was
+  // constructed in this execution (birth_identity), else by its address.
+  void bind_address(ObjectRef ref, const void* address, std::uint64_t birth = 0) noexcept;
+  // birth_identity is the identity of an object the current thread
+  // constructs now: the thread, and how many it constructed before.
+  std::uint64_t birth_identity() noexcept;
   // alias_range says that objects inside [begin, begin + size) stand for
   // the ones at `as` (the interposition's twins, made in the arena, for the
   // program's pthread objects): their identity is taken from there.
@@ -522,6 +529,7 @@ class Execution {
   bool track_identities_ = false;
   std::vector<std::uint64_t> identities_[kObjectKinds];  // by kind, then index (identity_of)
   std::vector<std::uint32_t> made_by_;         // by thread: objects it named (identity_of)
+  std::vector<std::uint32_t> born_by_;         // by thread: objects it constructed (birth_identity)
   struct Alias {
     std::uintptr_t begin, size, as;
   };

@@ -6,6 +6,7 @@
 #include <weft/weft.h>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -105,4 +106,27 @@ void ring(int n) {
 TEST(SearchCounts, StoreLoadRingsExploreTwoToTheNMinusOne) {
   EXPECT_EQ(classes([] { ring(3); }), 7u);
   EXPECT_EQ(classes([] { ring(4); }), 15u);
+}
+
+// heap_ring(n) is ring(n) over atomics on the heap, allocated afresh in
+// every execution: their addresses differ between executions (the
+// allocator's state does), so dpor must know them by who made them.
+void heap_ring(int n) {
+  std::vector<std::unique_ptr<weft::atomic<int>>> a;
+  // Blocks of other sizes between them shift where the next execution's land.
+  std::vector<std::unique_ptr<char[]>> spacers;
+  static int shift = 0;
+  for (int i = 0; i < n; ++i) {
+    spacers.push_back(std::make_unique<char[]>(static_cast<std::size_t>(16 + (shift++ % 7) * 8)));
+    a.push_back(std::make_unique<weft::atomic<int>>(0));
+  }
+  spawn_all(n, [&](int i) {
+    a[static_cast<std::size_t>(i)]->store(1);
+    (void)a[static_cast<std::size_t>((i + 1) % n)]->load();
+  });
+}
+
+TEST(SearchCounts, HeapObjectsAreKnownAgainAcrossExecutions) {
+  EXPECT_EQ(classes([] { heap_ring(3); }), 7u);
+  EXPECT_EQ(classes([] { heap_ring(4); }), 15u);
 }

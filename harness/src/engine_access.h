@@ -40,7 +40,7 @@ template <class State, class... Args>
 [[gnu::noinline]] State& make_state(Execution& x, Slot& slot, ObjectKind kind, Args&&... args) {
   State* s = x.arena().make<State>(std::forward<Args>(args)...);
   s->ref = x.name_object(kind);
-  x.bind_address(s->ref, &slot);
+  x.bind_address(s->ref, &slot, slot.birth_generation == x.generation() ? slot.birth : 0);
   slot.state = s;
   slot.generation = x.generation();
   return *s;

@@ -107,7 +107,18 @@ static_assert(static_cast<int>(Shown::Kind::Bool) == static_cast<int>(sched::Val
 
 bool in_execution() noexcept { return Execution::active() != nullptr; }
 
-void forget(Slot& slot) noexcept { slot = Slot{}; }
+void forget(Slot& slot) noexcept {
+  slot.generation = 0;
+  slot.state = nullptr;
+  slot.birth_generation = 0;
+}
+
+void note_birth(Slot& slot) noexcept {
+  Execution* x = Execution::active();
+  if (!x || !x->tracking_identities()) return;
+  slot.birth = x->birth_identity();
+  slot.birth_generation = x->generation();
+}
 
 void atomic_point(Slot& slot, AtomicOp op, std::memory_order, source_location where) {
   const sched::tsan::Unseen unseen;

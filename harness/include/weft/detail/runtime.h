@@ -25,9 +25,25 @@ namespace weft::detail {
 // generation is not the running execution's is rebound on first use, so a
 // primitive that outlives one execution (a static, say) starts fresh in the
 // next.
+struct Slot;
+// note_birth marks a slot constructed on a weft thread (see Slot::birth).
+void note_birth(Slot& slot) noexcept;
+
 struct Slot {
   std::uint64_t generation = 0;
   void* state = nullptr;
+  // birth: how a search that compares executions (dpor) knows the object
+  // again in another execution, when it was constructed inside the one of
+  // birth_generation: the thread that made it and how many objects that
+  // thread had made. A heap object's address can differ between
+  // executions; its maker and rank cannot, as long as the program does the
+  // same.
+  std::uint64_t birth = 0;
+  std::uint64_t birth_generation = 0;
+
+  constexpr Slot() noexcept {
+    if (!std::is_constant_evaluated()) note_birth(*this);
+  }
 };
 
 // Shown is a value as the trace prints it: integers, enums and bools only,
