@@ -272,7 +272,12 @@ void DporStrategy::end(std::uint64_t) {
   // An execution that ended above the frontier is a leaf of the part every
   // shard explores: it belongs to one of them.
   if (sharded() && !claimed_ && (run_ == Run::Explored || run_ == Run::Redundant) && !claim()) run_ = Run::Foreign;
-  if (run_ == Run::Explored && trace_.has_global() && !global_classes_.insert(trace_.fingerprint()).second)
+  // Once a transition dependent with everything was seen, a class may be
+  // run again (a thread put to sleep wakes at such a transition, in this
+  // execution or one explored later); from then on every explored class is
+  // kept, and a repeat counts as redundant.
+  if (trace_.has_global()) seen_global_ = true;
+  if (run_ == Run::Explored && seen_global_ && !explored_classes_.insert(trace_.fingerprint()).second)
     run_ = Run::Redundant;
   if (run_ == Run::Explored || run_ == Run::Redundant) analyze();
   if (run_ == Run::Diverged) {
@@ -467,8 +472,8 @@ struct Reader {
 void DporStrategy::save(std::string& out) const {
   out += "dpor ";
   save_common(out);
-  put(out, global_classes_.size());
-  for (std::uint64_t f : global_classes_) put(out, f);
+  put(out, explored_classes_.size());
+  for (std::uint64_t f : explored_classes_) put(out, f);
   put(out, path_.size());
   put(out, resume_);
   for (std::size_t k = 0; k < path_.size(); ++k) {
@@ -515,9 +520,9 @@ bool DporStrategy::load(std::string_view in, std::string& error) {
   in.remove_prefix(5);
   if (!load_common(in)) return false;
   Reader r{in, &Search::get};
-  global_classes_.clear();
+  explored_classes_.clear();
   const std::uint64_t classes = r.number(std::uint64_t{1} << 32);
-  for (std::uint64_t i = 0; i < classes && r.ok; ++i) global_classes_.insert(r.number());
+  for (std::uint64_t i = 0; i < classes && r.ok; ++i) explored_classes_.insert(r.number());
   const std::uint64_t nodes = r.number(1 << 24);
   resume_ = r.number(nodes);
   path_.clear();

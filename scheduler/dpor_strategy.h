@@ -90,11 +90,12 @@ class DporStrategy final : public Search, public Tap {
   std::vector<std::int32_t> extend_;     // by thread: the decision whose chosen footprint its next transition joins
   std::uint32_t in_sections_ = 0;
   std::size_t wakeup_nodes_ = 0;
-  // The fingerprints (DporTrace::fingerprint) of the explored executions
-  // that had a transition dependent with everything: only those can repeat
-  // an explored class (a thread put to sleep wakes at such a transition),
-  // and a repeat counts as redundant, not as a new class.
-  std::unordered_set<std::uint64_t> global_classes_;
+  // The fingerprints (DporTrace::fingerprint) of the classes explored since
+  // the first transition dependent with everything (a timed wait that timed
+  // out, a process's death): only after one can a class be run again, and
+  // a repeat counts as redundant, not as a new class.
+  std::unordered_set<std::uint64_t> explored_classes_;
+  bool seen_global_ = false;
   Prune pruned_ = Prune::None;
   bool redundant_ = false;           // a thread ran while asleep
   bool claimed_ = false;             // this execution reached its frontier node (sharded)

@@ -208,12 +208,31 @@ void DporTrace::find_races(std::uint32_t j) {
 }
 
 std::uint64_t DporTrace::fingerprint() const noexcept {
-  // Each transition's digest is mixed in by a sum, so the order the
-  // transitions ran in does not matter; what happens before each (its
-  // clock) does.
-  std::uint64_t sum = 0;
+  // A transition that did nothing (a thread's start) is no event of the
+  // trace: where it ran, and so what it was ordered after or before, is not
+  // part of the class. Transitions are counted without them: done[t][k] is
+  // how many of thread t's first k transitions did something.
+  const auto empty = [](const Transition& t) { return t.ops.empty() && t.values.empty(); };
+  std::vector<std::vector<std::uint32_t>> done;
   for (const Transition& t : transitions_) {
-    std::uint64_t h = splitmix64((std::uint64_t{t.thread} << 32) | t.local);
+    if (t.thread >= done.size()) done.resize(t.thread + 1, std::vector<std::uint32_t>{0});
+    auto& d = done[t.thread];
+    if (d.size() <= t.local) d.resize(t.local + 1, d.back());
+    d[t.local] = d[t.local - 1] + (empty(t) ? 0 : 1);
+  }
+  const auto counted = [&done](std::size_t thread, std::uint32_t local) -> std::uint64_t {
+    if (thread >= done.size() || done[thread].empty()) return 0;
+    const auto& d = done[thread];
+    return d[std::min<std::size_t>(local, d.size() - 1)];
+  };
+  // Each transition's digest is mixed in by a sum, so the order the
+  // transitions ran in does not matter; what happens before each does.
+  std::uint64_t sum = 0;
+  std::uint64_t events = 0;
+  for (const Transition& t : transitions_) {
+    if (empty(t)) continue;
+    ++events;
+    std::uint64_t h = splitmix64((std::uint64_t{t.thread} << 32) | counted(t.thread, t.local));
     const auto add = [&h](std::uint64_t v) { h = splitmix64(h ^ v); };
     for (const Op& op : t.ops) {
       add(static_cast<std::uint64_t>(op.op) | (std::uint64_t{op.flags} << 8) | (std::uint64_t{op.peer} << 16));
@@ -223,10 +242,10 @@ std::uint64_t DporTrace::fingerprint() const noexcept {
     for (std::uint32_t v : t.values) add(v);
     add(~std::uint64_t{1});
     for (std::size_t k = 0; k < t.clock.size(); ++k)
-      if (t.clock[k] != 0) add((std::uint64_t{t.clock[k]} << 32) | k);
+      if (const std::uint64_t c = counted(k, t.clock[k]); c != 0) add((c << 32) | k);
     sum += h;
   }
-  return splitmix64(sum ^ transitions_.size());
+  return splitmix64(sum ^ events);
 }
 
 }  // namespace weft::sched

@@ -65,7 +65,8 @@ class DporTrace {
   // fingerprint is a digest of the closed transitions' Mazurkiewicz trace:
   // equal for equivalent executions, which have the same transitions (each
   // known by its thread and its place there) in the same happens-before
-  // order, whatever order they ran in.
+  // order, whatever order they ran in. Transitions that did nothing (a
+  // thread's start) are left out.
   std::uint64_t fingerprint() const noexcept;
   // has_global: a closed transition was dependent with everything (a timed
   // wait that timed out, a process's death, the program's end).

@@ -321,7 +321,7 @@ std::uint64_t bodies() {
 
 TEST(SearchBruteForce, DporFindsWhatEveryScheduleFindsAndEachTraceOnce) {
   weft::sched::StackPool stacks(256 * 1024);
-  std::uint64_t checked = 0, skipped = 0, dpor_runs = 0, dfs_runs = 0;
+  std::uint64_t checked = 0, skipped = 0, dpor_runs = 0, dfs_runs = 0, with_timeouts = 0, repeats = 0;
   const char* only = std::getenv("WEFT_BRUTE_FORCE_SEED");
   for (std::uint64_t seed = only ? std::strtoull(only, nullptr, 10) : 1; checked < bodies(); ++seed) {
     const Program p = generate(seed);
@@ -340,6 +340,10 @@ TEST(SearchBruteForce, DporFindsWhatEveryScheduleFindsAndEachTraceOnce) {
     reduced.track_identities(true);
     const Exploration some = explore(p, dpor, reduced, 1000000);
     ++checked;
+    if (timed(p)) {
+      ++with_timeouts;
+      repeats += some.redundant;
+    }
     dpor_runs += some.explored + some.redundant;
     dfs_runs += all.explored;
     ASSERT_TRUE(some.complete && dpor.cut().empty()) << "seed " << seed << "\n" << describe(p);
@@ -352,7 +356,9 @@ TEST(SearchBruteForce, DporFindsWhatEveryScheduleFindsAndEachTraceOnce) {
     ASSERT_FALSE(some.duplicate_trace) << "dpor explored a trace twice: seed " << seed << "\n" << describe(p);
     ASSERT_EQ(some.explored, all.traces.size()) << "seed " << seed << "\n" << describe(p);
   }
-  std::printf("%llu bodies: dpor %llu runs, every schedule %llu (%llu bodies skipped as too large)\n",
+  std::printf("%llu bodies: dpor %llu runs, every schedule %llu (%llu bodies skipped as too large); %llu bodies "
+              "with timed waits, %llu runs of theirs counted as redundant\n",
               static_cast<unsigned long long>(checked), static_cast<unsigned long long>(dpor_runs),
-              static_cast<unsigned long long>(dfs_runs), static_cast<unsigned long long>(skipped));
+              static_cast<unsigned long long>(dfs_runs), static_cast<unsigned long long>(skipped),
+              static_cast<unsigned long long>(with_timeouts), static_cast<unsigned long long>(repeats));
 }
