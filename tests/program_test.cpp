@@ -73,8 +73,11 @@ INSTANTIATE_TEST_SUITE_P(
                       // Only if every execution starts from the constructor's heap: the
                       // counter it allocates is 0 in the new process too.
                       Expected{PROGRAM("heap_lost_update"), "AssertionFailed", "assert(*hits == 2) failed in "},
-                      Expected{PROGRAM("double_free"), "Crash",
+                      Expected{PROGRAM("double_free"), "DoubleFree",
                                "called free() on a 16-byte block freed already by T"},
+                      // Ordered by the join: no data race, a use after free.
+                      Expected{PROGRAM("use_after_free"), "UseAfterFree",
+                               "memory that T1 freed at use_after_free.c:14 (step "},
                       Expected{PROGRAM("free_inside"), "Crash",
                                "T0 called free() on a pointer 4 bytes into a 16-byte block allocated by T0 at "
                                "free_inside.c:5 after step 0: no allocation returned it (at free_inside.c:7)"}),
