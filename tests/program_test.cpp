@@ -110,6 +110,16 @@ TEST(ProgramHeap, ADoubleFreeNamesWhoAllocatedAndWhoFreed) {
       << r.output;
 }
 
+TEST(ProgramHeap, AUseAfterFreeNamesTheUseTheFreeAndTheAllocation) {
+  const DriverRun r = run_program("use_after_free", "WEFT_TRACE_STEPS=0");
+  EXPECT_TRUE(r.has("weft: UseAfterFree in execution 1")) << r.output;
+  EXPECT_TRUE(r.has("T0 reads at use_after_free.c:24 (step ")) << r.output;
+  EXPECT_TRUE(r.has("memory that T1 freed at use_after_free.c:14 (step ")) << r.output;
+  EXPECT_TRUE(r.has(", in a 4-byte block allocated by T0 at use_after_free.c:19 after step 0, freed by T1 at "
+                    "use_after_free.c:14 after step "))
+      << r.output;
+}
+
 TEST(ProgramHeap, MemoryStaysFlatOverManyExecutions) {
   // 1000 executions each allocate 512 KiB and free nothing: 500 MiB if the
   // heap were not put back.
