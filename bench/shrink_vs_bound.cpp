@@ -3,7 +3,7 @@
 // exhaustive search finds the same failure (bench/README.md). Exit status 1
 // when a shrunk schedule has more preemptions than that bound.
 //   bench_shrink_vs_bound [--budget N] [sample...]
-// --budget sets Options::shrink_executions (default 200).
+// --budget sets Options::shrink_executions (default 5000, weft's default).
 
 #include <cstdio>
 #include <cstdlib>

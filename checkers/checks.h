@@ -118,6 +118,9 @@ class Checks final : public sched::Observer {
   void write(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where) {
     if (races_ && !races_->repeats_write(t, v)) races_->write(x, t, v, var, where, held_);
   }
+  void free(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where) {
+    if (races_) races_->free(x, t, v, var, where, held_);
+  }
   void message_release(sched::ThreadId t, sched::ObjectRef channel, std::uint64_t number) {
     if (races_) races_->message_release(t, channel, number);
   }

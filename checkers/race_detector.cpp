@@ -116,6 +116,8 @@ void RaceDetector::read(sched::Execution& x, ThreadId t, VarShadow& v, ObjectRef
   } else if (t < v.reads->size() && (*v.reads)[t].clock == now) {
     return;
   }
+  if (v.write.freed) [[unlikely]]
+    return report_use_after_free(x, var, access(x, t, now, where, held), false, v.write);
   if (v.write.clock > s.clock.get(v.write.thread))
     return report(x, var, access(x, t, now, where, held), false, v.write, true);
   if (v.reads) {
@@ -137,6 +139,8 @@ void RaceDetector::write(sched::Execution& x, ThreadId t, VarShadow& v, ObjectRe
   ThreadState& s = thread(t);
   const Clock now = s.clock.get(t);
   if (v.write.clock == now && v.write.thread == t) return;
+  if (v.write.freed) [[unlikely]]
+    return report_use_after_free(x, var, access(x, t, now, where, held), true, v.write);
   if (v.write.clock > s.clock.get(v.write.thread))
     return report(x, var, access(x, t, now, where, held), true, v.write, true);
   if (v.reads) {
@@ -148,6 +152,29 @@ void RaceDetector::write(sched::Execution& x, ThreadId t, VarShadow& v, ObjectRe
     return report(x, var, access(x, t, now, where, held), true, v.read, false);
   }
   v.write = access(x, t, now, where, held);
+}
+
+void RaceDetector::free(sched::Execution& x, ThreadId t, VarShadow& v, ObjectRef var, sched::Location where,
+                        const HeldLocks& held) {
+  if (reported_) return;
+  ThreadState& s = thread(t);
+  const Clock now = s.clock.get(t);
+  const Access freeing = access(x, t, now, where, held);
+  if (v.write.freed) return report_use_after_free(x, var, freeing, true, v.write);
+  if (v.write.clock > s.clock.get(v.write.thread)) return report_free_race(x, var, freeing, v.write, true);
+  if (v.reads) {
+    for (const Access& r : *v.reads)
+      if (r.clock > s.clock.get(r.thread)) return report_free_race(x, var, freeing, r, false);
+    v.reads.reset();
+  } else if (v.read.clock > s.clock.get(v.read.thread)) {
+    return report_free_race(x, var, freeing, v.read, false);
+  }
+  v.read = {};
+  v.write = freeing;
+  v.write.freed = true;
+  // A new epoch: the freeing thread's own next access to the memory is not
+  // the same-epoch repeat of this write (repeats_write), but a use.
+  s.clock.tick();
 }
 
 VectorClock& RaceDetector::message(ObjectRef channel, std::uint64_t number) {
@@ -236,6 +263,27 @@ void RaceDetector::report(sched::Execution& x, ObjectRef var, const Access& now,
   // The racing thread goes on to its next scheduling point, where the
   // execution ends: a var access may be made where no exception may leave.
   x.fail_later(sched::Verdict::DataRace, std::move(message), now.where);
+}
+
+void RaceDetector::report_use_after_free(sched::Execution& x, ObjectRef var, const Access& use, bool use_writes,
+                                         const Access& free) {
+  reported_ = true;
+  std::string message = "use after free of " + sched::object_name(var) + ": T" + std::to_string(use.thread) +
+                        (use_writes ? " writes at " : " reads at ") + site(use.where) + " (step " +
+                        std::to_string(use.step) + ") memory that T" + std::to_string(free.thread) + " freed at " +
+                        site(free.where) + " (step " + std::to_string(free.step) + ")";
+  x.fail_later(sched::Verdict::UseAfterFree, std::move(message), use.where);
+}
+
+void RaceDetector::report_free_race(sched::Execution& x, ObjectRef var, const Access& free, const Access& before,
+                                    bool before_wrote) {
+  reported_ = true;
+  std::string message = "use after free of " + sched::object_name(var) + ", in another order: T" +
+                        std::to_string(free.thread) + " frees at " + site(free.where) + " (step " +
+                        std::to_string(free.step) + ") memory that T" + std::to_string(before.thread) +
+                        (before_wrote ? " wrote at " : " read at ") + site(before.where) + " (step " +
+                        std::to_string(before.step) + "), with no happens-before between them";
+  x.fail_later(sched::Verdict::UseAfterFree, std::move(message), free.where);
 }
 
 }  // namespace weft::checkers

@@ -45,6 +45,7 @@ struct Access {
   std::uint64_t step = 0;
   sched::Location where;
   std::uint32_t locks = 0;  // the lock set the thread held (a RaceDetector lock-set id; recording only)
+  bool freed = false;       // a write that freed the memory (RaceDetector::free)
 };
 
 // VarShadow is what the race detector keeps of one var, in the var's own
@@ -111,6 +112,12 @@ class RaceDetector {
             const HeldLocks& held);
   void write(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where,
              const HeldLocks& held);
+  // free is a free of memory holding the var by `t`: a write that any later
+  // access, ordered or not, uses after the free, and that an earlier access
+  // not ordered before it races with (a use after free in another order).
+  // Either is a UseAfterFree.
+  void free(sched::Execution& x, sched::ThreadId t, VarShadow& v, sched::ObjectRef var, sched::Location where,
+            const HeldLocks& held);
 
   // Message passing (pipes, queues, futures): a send, or a close, releases
   // into its message's clock (numbered per channel); the receive of that
@@ -166,6 +173,10 @@ class RaceDetector {
   std::uint32_t lockset(sched::ThreadId t, const HeldLocks& held);
   void report(sched::Execution& x, sched::ObjectRef var, const Access& now, bool now_writes, const Access& before,
               bool before_wrote);
+  void report_use_after_free(sched::Execution& x, sched::ObjectRef var, const Access& use, bool use_writes,
+                             const Access& free);
+  void report_free_race(sched::Execution& x, sched::ObjectRef var, const Access& free, const Access& before,
+                        bool before_wrote);
 
   std::uint64_t run_ = 0;  // counts begin() calls; states stamped otherwise are stale
   bool reported_ = false;

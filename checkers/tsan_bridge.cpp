@@ -196,9 +196,9 @@ void TsanBridge::end(sched::Execution& x) { fail_with_report(x); }
 
 void TsanBridge::fail_with_report(sched::Execution& x) {
   std::string text;
-  bool data_race = false;
-  if (!tsan_report::take(x, text, data_race) || x.failure()) return;
-  x.fail(data_race ? sched::Verdict::DataRace : sched::Verdict::Misuse, std::move(text));
+  sched::Verdict kind = sched::Verdict::Misuse;
+  if (!tsan_report::take(x, text, kind) || x.failure()) return;
+  x.fail(kind, std::move(text));
 }
 
 }  // namespace weft::checkers

@@ -152,8 +152,10 @@ std::string render(const Captured& c) {
   return out;
 }
 
-bool is_data_race(const char* description) {
-  return std::strncmp(description, "data-race", 9) == 0 || std::strncmp(description, "heap-use-after-free", 19) == 0;
+sched::Verdict kind_of(const char* description) {
+  if (std::strncmp(description, "heap-use-after-free", 19) == 0) return sched::Verdict::UseAfterFree;
+  if (std::strncmp(description, "data-race", 9) == 0) return sched::Verdict::DataRace;
+  return sched::Verdict::Misuse;
 }
 }  // namespace
 
@@ -208,7 +210,7 @@ void capture(void* report) noexcept {
   state.store(kFull, std::memory_order_release);
 }
 
-bool take(const sched::Execution& x, std::string& text, bool& data_race) {
+bool take(const sched::Execution& x, std::string& text, sched::Verdict& kind) {
   if (state.load(std::memory_order_acquire) != kFull) return false;
   if (pending.generation != x.generation()) {
     // Left over from an execution that ended before it could take it.
@@ -216,7 +218,7 @@ bool take(const sched::Execution& x, std::string& text, bool& data_race) {
     return false;
   }
   text = render(pending);
-  data_race = is_data_race(pending.description);
+  kind = kind_of(pending.description);
   state.store(kEmpty, std::memory_order_release);
   return true;
 }

@@ -23,10 +23,10 @@ namespace weft::checkers::tsan_report {
 void capture(void* report) noexcept;
 
 // take returns true and the text of the report captured in execution `x`,
-// if there is one, and forgets it. `data_race` tells whether TSan saw a
-// data race (plain, on a vtable pointer, or a use after free) rather than
-// another kind of bug (a mutex misuse, a signal-unsafe call, ...).
-bool take(const sched::Execution& x, std::string& text, bool& data_race);
+// if there is one, and forgets it. `kind` is what TSan saw: a DataRace
+// (plain, or on a vtable pointer), a UseAfterFree, or Misuse for its other
+// findings (a mutex misuse, a signal-unsafe call, ...).
+bool take(const sched::Execution& x, std::string& text, sched::Verdict& kind);
 
 // repeats_in_execution: the execution bound to this OS thread already has a
 // report of TSan's. Only its first one matters (weft stops there); the

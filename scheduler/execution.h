@@ -155,6 +155,12 @@ class Execution {
   void run(Strategy& strategy, const Config& config, std::uint64_t index, ThreadBody body);
 
   const FailureRecord* failure() const noexcept { return failure_ ? &*failure_ : nullptr; }
+  // add_to_failure appends `text` to the recorded failure's message: what a
+  // hook knows of it that the checker that failed the execution did not
+  // (where a block used after its free was allocated).
+  void add_to_failure(const std::string& text) {
+    if (failure_) failure_->message += text;
+  }
   const Schedule& schedule() const noexcept { return schedule_; }
   // events is the event log: every event of the execution, or, under
   // keep_events(n), at least its last n (event_count() counts them all).

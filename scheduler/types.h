@@ -47,7 +47,8 @@ struct ObjectRef {
 // one for one (the harness checks that at compile time).
 enum class Verdict : std::uint8_t {
   AssertionFailed, UncaughtException, Crash, Deadlock, Hang, Misuse, ReplayError, DataRace, LockOrderInversion,
+  UseAfterFree, DoubleFree,
 };
-inline constexpr std::uint8_t kVerdictCount = 9;
+inline constexpr std::uint8_t kVerdictCount = 11;
 
 }  // namespace weft::sched

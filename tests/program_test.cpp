@@ -73,8 +73,11 @@ INSTANTIATE_TEST_SUITE_P(
                       // Only if every execution starts from the constructor's heap: the
                       // counter it allocates is 0 in the new process too.
                       Expected{PROGRAM("heap_lost_update"), "AssertionFailed", "assert(*hits == 2) failed in "},
-                      Expected{PROGRAM("double_free"), "Crash",
+                      Expected{PROGRAM("double_free"), "DoubleFree",
                                "called free() on a 16-byte block freed already by T"},
+                      // Ordered by the join: no data race, a use after free.
+                      Expected{PROGRAM("use_after_free"), "UseAfterFree",
+                               "memory that T1 freed at use_after_free.c:14 (step "},
                       Expected{PROGRAM("free_inside"), "Crash",
                                "T0 called free() on a pointer 4 bytes into a 16-byte block allocated by T0 at "
                                "free_inside.c:5 after step 0: no allocation returned it (at free_inside.c:7)"}),
@@ -104,6 +107,16 @@ TEST(ProgramHeap, ADoubleFreeNamesWhoAllocatedAndWhoFreed) {
   EXPECT_TRUE(r.has("a 16-byte block freed already by T")) << r.output;
   EXPECT_TRUE(r.has("at double_free.c:12 after step ")) << r.output;
   EXPECT_TRUE(r.has(", allocated by T0 at double_free.c:18 after step 0: a double free (at double_free.c:12)"))
+      << r.output;
+}
+
+TEST(ProgramHeap, AUseAfterFreeNamesTheUseTheFreeAndTheAllocation) {
+  const DriverRun r = run_program("use_after_free", "WEFT_TRACE_STEPS=0");
+  EXPECT_TRUE(r.has("weft: UseAfterFree in execution 1")) << r.output;
+  EXPECT_TRUE(r.has("T0 reads at use_after_free.c:24 (step ")) << r.output;
+  EXPECT_TRUE(r.has("memory that T1 freed at use_after_free.c:14 (step ")) << r.output;
+  EXPECT_TRUE(r.has(", in a 4-byte block allocated by T0 at use_after_free.c:19 after step 0, freed by T1 at "
+                    "use_after_free.c:14 after step "))
       << r.output;
 }
 

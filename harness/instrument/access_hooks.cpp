@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "checkers/checks.h"
+#include "instrument_seam.h"
 #include "scheduler/tsan.h"
 #include "instrument_hooks.h"
 #include "instrument_state.h"
@@ -38,6 +39,14 @@ bool shown_bits(const volatile void* address, std::size_t size, std::uint64_t& o
     default: return false;
   }
 }
+
+// describe_freed_block adds to a UseAfterFree the access just raised where
+// the block was allocated and freed, when a program test's heap knows.
+void describe_freed_block(Execution& x, const volatile void* address) {
+  const sched::FailureRecord* f = x.failure();
+  if (!f || f->verdict != sched::Verdict::UseAfterFree || &detail::describe_heap_block == nullptr) return;
+  x.add_to_failure(detail::describe_heap_block(const_cast<const void*>(address)));
+}
 }  // namespace
 
 void plain_access(const volatile void* address, std::size_t size, bool write, const void* caller) {
@@ -59,16 +68,37 @@ void plain_access(const volatile void* address, std::size_t size, bool write, co
   checkers::Checks* c = checkers::of(*x);
   if (c && c->races()) {
     const sched::ThreadId t = x->current();
+    const bool failed_before = x->failure() != nullptr;
     s.memory.visit(reinterpret_cast<std::uintptr_t>(address), size, [&](checkers::VarShadow& v) {
       if (write)
         c->write(*x, t, v, ref, where);
       else
         c->read(*x, t, v, ref, where);
     });
+    if (!failed_before) describe_freed_block(*x, address);
   }
   if (!recording) return;
   sched::Event& e = x->record(op, ref, where);
   if (!write && shown_bits(address, size, e.value)) e.value_kind = sched::ValueKind::Signed;
+}
+
+void freed_access(const volatile void* address, std::size_t size, const void* caller) {
+  Execution* x = program_thread();
+  if (!x || size == 0 || ending(*x)) return;
+  const sched::tsan::Unseen weft_itself;
+  State& s = State::of(*x);
+  const bool recording = x->recording();
+  const sched::ObjectRef ref = recording ? s.name(*x, address) : sched::ObjectRef{sched::ObjectKind::Var, 0};
+  const sched::Location where = recording ? locate(caller) : sched::Location{};
+  checkers::Checks* c = checkers::of(*x);
+  if (c && c->races()) {
+    const sched::ThreadId t = x->current();
+    const bool failed_before = x->failure() != nullptr;
+    s.memory.visit(reinterpret_cast<std::uintptr_t>(address), size,
+                   [&](checkers::VarShadow& v) { c->free(*x, t, v, ref, where); });
+    if (!failed_before) describe_freed_block(*x, address);
+  }
+  if (recording) x->record(OpKind::Write, ref, where);
 }
 
 }  // namespace weft::instrument

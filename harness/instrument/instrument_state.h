@@ -8,10 +8,10 @@
 
 #include <cstdint>
 #include <deque>
-#include <unordered_set>
 #include <vector>
 
 #include "address_table.h"
+#include "instrument_hooks.h"
 #include "checkers/vector_clock.h"
 #include "scheduler/execution.h"
 #include "scheduler/tsan.h"
@@ -86,7 +86,7 @@ class State {
   // quarantined holds the blocks the program freed in this execution: they
   // go back to the allocator only when the next execution begins, so no
   // block is reused while an access to it can still race with its free.
-  std::unordered_set<void*> quarantined;
+  Quarantine quarantined;
 
   ThreadState& thread(sched::ThreadId t) {
     if (t >= threads_.size()) threads_.resize(t + 1);

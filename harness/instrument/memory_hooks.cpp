@@ -9,12 +9,11 @@
 //    instrumented access is; weft's own work (Execution::Uncontrolled) and
 //    code outside executions only copy;
 //  - a free called by instrumented code on a weft thread (delete from the
-//    program) is a write of the whole block, as in ThreadSanitizer: an
-//    access that is not ordered before it, or one after it by another
-//    thread that is not ordered after it (a use after free), is a data
-//    race with the free. The block stays in a quarantine until the next
-//    execution begins, so it is not reused while such an access can come;
-//    a block freed twice is reported as Misuse (a double free);
+//    program) marks the whole block freed for the race detector: an access
+//    after it, ordered or not, and one before it that is not ordered
+//    before it, are a UseAfterFree. The block stays in a quarantine until
+//    the next execution begins, so it is not reused while such an access
+//    can come; a block freed twice is a DoubleFree;
 //  - any other memory that free or realloc gives back is forgotten by the
 //    race detector, so the next block the allocator makes of it starts
 //    afresh (without that, a block freed by one thread and reused by
@@ -30,6 +29,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "instrument_hooks.h"
 #include "instrument_state.h"
@@ -184,16 +184,28 @@ namespace {
   if (!seen_range(caller_sp, x)) return false;
   State* s = State::current();
   if (!s) return false;
+  FreedBlock before;
   bool added = false;
   {
     const sched::tsan::Unseen weft_itself;
-    added = s->quarantined.insert(p).second;
+    const auto [it, fresh] = s->quarantined.try_emplace(p, FreedBlock{x->current(), x->steps(), caller});
+    added = fresh;
+    before = it->second;
   }
   if (!added) {
-    x->fail_later(sched::Verdict::Misuse, "double free: a block was freed twice", locate(caller));
+    const sched::tsan::Unseen weft_itself;
+    const auto site = [](const sched::Location& l) {
+      return l.line == 0 ? std::string(l.file) : std::string(l.file) + ":" + std::to_string(l.line);
+    };
+    const sched::Location now = locate(caller);
+    x->fail_later(sched::Verdict::DoubleFree,
+                  "double free: T" + std::to_string(x->current()) + " frees at " + site(now) + " (step " +
+                      std::to_string(x->steps()) + ") a block that T" + std::to_string(before.thread) +
+                      " freed at " + site(locate(before.caller)) + " (step " + std::to_string(before.step) + ")",
+                  now);
     return true;
   }
-  plain_access(p, ::malloc_usable_size(p), true, caller);
+  freed_access(p, ::malloc_usable_size(p), caller);
   return true;
 }
 }  // namespace
@@ -202,6 +214,12 @@ namespace {
 
 namespace weft::detail {
 void forget_memory(void* p, std::size_t size) noexcept { instrument::forget(p, size); }
+void mark_freed(void* p, std::size_t size, const void* caller) noexcept {
+  try {
+    instrument::freed_access(p, size, caller);
+  } catch (...) {  // the shadow could not grow: the free goes unseen
+  }
+}
 void free_now(void* p) noexcept {
   const instrument::Real* r = instrument::reals();
   if (!p || !r) return;
@@ -212,10 +230,10 @@ void free_now(void* p) noexcept {
 
 namespace weft::instrument {
 
-void release_quarantined(std::unordered_set<void*>& blocks) noexcept {
+void release_quarantined(Quarantine& blocks) noexcept {
   const sched::tsan::Unseen weft_itself;
   const Real* r = reals();
-  for (void* p : blocks) r->free(p);
+  for (const auto& [p, freed] : blocks) r->free(p);
   blocks.clear();
 }
 }  // namespace weft::instrument

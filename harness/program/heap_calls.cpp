@@ -108,9 +108,10 @@ std::string refused(const HeapBlock* block, const void* p, const char* call, con
          ", allocated " + by(block->allocated) + (reuse ? ": a use after free" : ": a double free");
 }
 
-// refuse ends the execution as a Crash, as the C library would end the
-// process (glibc aborts in free). Outside an execution (a constructor, an
-// exit handler) it says so and aborts.
+// refuse ends the execution, as the C library would end the process (glibc
+// aborts in free): a DoubleFree, a UseAfterFree (realloc of a freed
+// block), or a Crash (a pointer no allocation returned). Outside an
+// execution (a constructor, an exit handler) it says so and aborts.
 [[noreturn]] void refuse(const HeapBlock* block, const void* p, const char* call, const void* caller) {
   Execution* x = Execution::active();
   {
@@ -122,7 +123,10 @@ std::string refused(const HeapBlock* block, const void* p, const char* call, con
       (void)!::write(STDERR_FILENO, what.data(), what.size());
       std::abort();
     }
-    x->fail_later(sched::Verdict::Crash, std::move(what), verifier::caller_location(caller));
+    sched::Verdict kind = sched::Verdict::Crash;
+    if (block && block->start == p)
+      kind = std::strcmp(call, "realloc") == 0 ? sched::Verdict::UseAfterFree : sched::Verdict::DoubleFree;
+    x->fail_later(kind, std::move(what), verifier::caller_location(caller));
   }
   // As abort() ends it: a program's execution drops its threads, a test
   // body's unwind, the calling thread (it may be in a noexcept delete) is
@@ -144,6 +148,9 @@ void* allocate(std::size_t size, std::size_t alignment, bool zero, const void* c
     const HeapLock hold;
     p = heap->allocate(size, alignment, site, zero);
   }
+  // A slot that left the quarantine starts afresh for the race detector,
+  // which saw its last block freed.
+  if (p && &weft::detail::forget_memory != nullptr) weft::detail::forget_memory(p, size ? size : 1);
   if (!p) errno = ENOMEM;
   return p;
 }
@@ -157,7 +164,17 @@ bool release(void* p, const char* call, const void* caller) {
   const HeapBlock* found = nullptr;
   {
     const HeapLock hold;
-    if (heap->release(p, site) == Heap::Release::Freed) return true;
+    if (const HeapBlock* b = heap->find(p)) block = *b;
+    if (heap->release(p, site) == Heap::Release::Freed) found = &block;
+  }
+  if (found) {
+    // The race detector sees the block freed: an access to it from now on
+    // is a use after free (the heap keeps it in quarantine meanwhile).
+    if (&weft::detail::mark_freed != nullptr) weft::detail::mark_freed(p, block.size, caller);
+    return true;
+  }
+  {
+    const HeapLock hold;
     if (const HeapBlock* b = heap->find(p)) found = &(block = *b);
   }
   refuse(found, p, call, caller);
@@ -176,12 +193,21 @@ void* reallocate(void* p, std::size_t size, const void* caller) {
   {
     const HeapLock hold;
     const HeapBlock* b = heap->find(p);
-    if (b && b->start == p && b->live) {
-      void* moved = heap->resize(p, size, site);
-      if (!moved) errno = ENOMEM;
-      return moved;
+    if (b && b->start == p && b->live) block = *b;
+    else if (b) found = &(block = *b);
+  }
+  if (block.live && !found) {
+    void* moved;
+    {
+      const HeapLock hold;
+      moved = heap->resize(p, size, site);
     }
-    if (b) found = &(block = *b);
+    if (!moved) errno = ENOMEM;
+    if (moved && moved != p) {
+      if (&weft::detail::forget_memory != nullptr) weft::detail::forget_memory(moved, size);
+      if (&weft::detail::mark_freed != nullptr) weft::detail::mark_freed(p, block.size, caller);
+    }
+    return moved;
   }
   refuse(found, p, "realloc", caller);
 }
@@ -424,3 +450,17 @@ void __wrap__ZdaPvSt11align_val_tRKSt9nothrow_t(void* p, std::align_val_t alignm
 }
 
 }  // extern "C"
+
+std::string weft::detail::describe_heap_block(const void* p) {
+  if (!weft::program::heap || !weft::program::heap->owns(p)) return "";
+  weft::sched::HeapBlock block;
+  {
+    const weft::program::HeapLock hold;
+    const weft::sched::HeapBlock* b = weft::program::heap->find(p);
+    if (!b) return "";
+    block = *b;
+  }
+  std::string out = ", in a " + std::to_string(block.size) + "-byte block allocated " + weft::program::by(block.allocated);
+  if (!block.live) out += ", freed " + weft::program::by(block.freed);
+  return out;
+}

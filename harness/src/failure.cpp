@@ -19,6 +19,8 @@ std::string_view to_string(FailureKind kind) noexcept {
     case FailureKind::ReplayError: return "ReplayError";
     case FailureKind::DataRace: return "DataRace";
     case FailureKind::LockOrderInversion: return "LockOrderInversion";
+    case FailureKind::UseAfterFree: return "UseAfterFree";
+    case FailureKind::DoubleFree: return "DoubleFree";
   }
   return "Unknown";
 }

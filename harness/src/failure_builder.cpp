@@ -15,6 +15,7 @@ static_assert(static_cast<int>(FailureKind::Misuse) == static_cast<int>(sched::V
 static_assert(static_cast<int>(FailureKind::ReplayError) == static_cast<int>(sched::Verdict::ReplayError));
 static_assert(static_cast<int>(FailureKind::DataRace) == static_cast<int>(sched::Verdict::DataRace));
 static_assert(static_cast<int>(FailureKind::LockOrderInversion) == static_cast<int>(sched::Verdict::LockOrderInversion));
+static_assert(static_cast<int>(FailureKind::DoubleFree) == static_cast<int>(sched::Verdict::DoubleFree));
 
 namespace {
 const char* state_name(sched::ThreadView::State s) noexcept {

@@ -3,6 +3,7 @@
 // or may not link: weak references, null without it.
 
 #include <cstddef>
+#include <string>
 
 namespace weft::detail {
 
@@ -20,5 +21,15 @@ void forget_memory(void* p, std::size_t size) noexcept __attribute__((weak));
 // heap keeps its own blocks, and hands the C library's back to it as the
 // program asked.
 void free_now(void* p) noexcept __attribute__((weak));
+
+// mark_freed tells the race detector that the program's call at `caller`
+// freed the `size` bytes at `p` (a program test's heap keeps the block in
+// its quarantine): an access to them from now on is a use after free.
+void mark_freed(void* p, std::size_t size, const void* caller) noexcept __attribute__((weak));
+
+// describe_heap_block says where the program test's heap block holding
+// `p` was allocated and freed (", in a 16-byte block allocated by T0 at
+// x.c:5 after step 0"), or "" when `p` is not in that heap.
+std::string describe_heap_block(const void* p) __attribute__((weak));
 
 }  // namespace weft::detail

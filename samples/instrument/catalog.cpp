@@ -19,7 +19,7 @@ constexpr Sample kSamples[] = {
     {"flag_spinlock", "a spin lock on std::atomic_flag is released with a relaxed clear (instrumented mode)",
      &flag_spinlock::buggy, &flag_spinlock::fixed, FailureKind::DataRace},
     {"treiber_stack", "a Treiber stack deletes a popped node another pop still reads (instrumented mode)",
-     &treiber_stack::buggy, &treiber_stack::fixed, FailureKind::DataRace, true, false, true},
+     &treiber_stack::buggy, &treiber_stack::fixed, FailureKind::UseAfterFree, true, false, true},
     {"double_checked_locking", "double-checked locking reads its flag with a relaxed load (instrumented mode)",
      &double_checked_locking::buggy, &double_checked_locking::fixed, FailureKind::DataRace},
     {"fence_litmus", "message passing with atomic_thread_fence, the release fence left out (instrumented mode)",

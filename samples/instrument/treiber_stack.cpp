@@ -1,10 +1,11 @@
 // Treiber stack with a use after pop (instrumented mode): pop reads the
 // top node's `next` and swings the top with compare_exchange_weak, then
 // deletes the node. Another thread that loaded the same top still reads
-// its `next` after the node was deleted: a use after free. weft counts a
-// free by instrumented code as a write of the whole block and keeps the
-// block out of reuse until the execution ends, so the late read is a data
-// race with the free, reported with both lines and replayable.
+// its `next` after the node was deleted: a use after free. weft marks a
+// block that instrumented code frees as freed for its race detector and
+// keeps it out of reuse until the execution ends, so the late read is a
+// UseAfterFree (as is a read not ordered before the free), reported with
+// the lines of the free and the use, and replayable.
 //
 // Fix: never delete a node another thread may still read: here the nodes
 // are retired to a list that is deleted once every thread is done (a

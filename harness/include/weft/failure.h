@@ -21,6 +21,8 @@ enum class FailureKind : std::uint8_t {
                        // is malformed, or (strict) holds failures that no longer happen
   DataRace,            // two unordered accesses to a weft::var, one a write
   LockOrderInversion,  // locks taken in orders that form a cycle across executions
+  UseAfterFree,        // memory was read or written after it was freed (instrumented code, program tests)
+  DoubleFree,          // a block was freed twice (instrumented code, program tests)
 };
 
 // to_string(FailureKind) gives the kind's stable name, e.g. "AssertionFailed".
