@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <string>
 
+#include "scheduler/types.h"
+
 namespace weft::sched {
 class Execution;
 }
