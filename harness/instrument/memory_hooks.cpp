@@ -34,6 +34,7 @@
 #include "instrument_hooks.h"
 #include "instrument_state.h"
 #include "locations.h"
+#include "scheduler/trace.h"
 #include "scheduler/tsan.h"
 
 // In a build with AddressSanitizer or ThreadSanitizer, their runtime owns
@@ -195,7 +196,8 @@ namespace {
   if (!added) {
     const sched::tsan::Unseen weft_itself;
     const auto site = [](const sched::Location& l) {
-      return l.line == 0 ? std::string(l.file) : std::string(l.file) + ":" + std::to_string(l.line);
+      const std::string file(sched::base_name(l.file));
+      return l.line == 0 ? file : file + ":" + std::to_string(l.line);
     };
     const sched::Location now = locate(caller);
     x->fail_later(sched::Verdict::DoubleFree,

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "checkers/escape_checker.h"
 #include "scheduler/execution.h"
 
 #if WEFT_HAVE_LIBDW
@@ -82,6 +83,7 @@ class Lines {
     if (opened_) return;
     opened_ = true;
     std::thread([&] {
+      checkers::EscapeChecker::own_thread();
       if (!session_) {
         session_ = dwfl_begin(&callbacks_);
         report();
@@ -106,6 +108,7 @@ class Lines {
   SourceLine on_big_stack(std::uintptr_t pc, bool program_only) {
     SourceLine found;
     std::thread([&] {
+      checkers::EscapeChecker::own_thread();
       if (!session_) {
         session_ = dwfl_begin(&callbacks_);
         report();

@@ -34,6 +34,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "KIND " << weft::to_string(report.failure->kind) << "\nTOKEN " << report.failure->token << "\n"
-            << report.failure->trace_text();
+            << report.failure->trace_text() << "MESSAGE " << report.failure->message << "\n";
   return 0;
 }
