@@ -19,8 +19,15 @@ namespace {
 
 using weft::samples::Sample;
 
+// buggy_options: the tests below compare the reports of two explorations,
+// so shrinking runs without its time limit, which would make the shrunk
+// schedule depend on the machine's speed (docs/reading-a-report.md).
 weft::Options buggy_options(const Sample& sample) {
-  return weft::Options{}.iterations(10000).race_detection(sample.race_detection).process_crashes(sample.process_crashes);
+  return weft::Options{}
+      .iterations(10000)
+      .race_detection(sample.race_detection)
+      .process_crashes(sample.process_crashes)
+      .shrink_milliseconds(0);
 }
 
 // fixed_options: the twin meets the same faults as the bug.
