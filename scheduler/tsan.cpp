@@ -44,7 +44,7 @@ void release(const void* address) noexcept {
   if (present()) __tsan_release(const_cast<void*>(address));
 }
 
-int unseen_depth = 0;
+thread_local int unseen_depth = 0;
 
 void close_unseen() noexcept {
   for (; unseen_depth > 0; --unseen_depth)

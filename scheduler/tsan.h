@@ -44,14 +44,18 @@ void release(const void* address) noexcept;
 void forget_everything() noexcept;
 
 // unseen_depth counts the Unseen scopes open on the running fiber (Fiber
-// swaps it, as it swaps errno), with or without TSan's runtime: the hooks
+// swaps it, as it swaps errno), with or without TSan's runtime. It is one
+// per OS thread: weft's own OS threads (the watchdog's, the line-table
+// reader's) run weft code beside an execution, and with one count for the
+// process a fiber now and then began with its accesses hidden (seen as a
+// replay whose trace lacked a program's first accesses). The hooks
 // of instrumented code (harness/instrument/) read it to tell weft's own
 // work from the program's. TSan's ignore count belongs to the fiber: a
 // thread abandoned inside a scope (Execution::abandon_thread jumps over
 // its destructor) would have its accesses hidden from then on, in this
 // execution and the next ones its fiber runs, unless close_unseen() ends
 // the scopes it left open.
-extern int unseen_depth;
+extern thread_local int unseen_depth __attribute__((tls_model("initial-exec")));
 void close_unseen() noexcept;
 
 // Unseen marks weft's own work on the current fiber for its lifetime, and

@@ -171,7 +171,7 @@ TEST(Program, AThreadUnwoundThroughTheRuntimeReplaysInANewProcess) {
     const DriverRun replayed =
         weft::samples::run_driver(PROGRAM("thread_exits"), "WEFT_TRACE_STEPS=0 WEFT_REPLAY=" + found.token());
     EXPECT_TRUE(replayed.has("replayed the expected")) << "seed " << seed << ": " << replayed.output;
-    EXPECT_EQ(replayed.report(), found.report()) << "seed " << seed;
+    EXPECT_EQ(replayed.report(), found.report()) << "seed " << seed << "\nfound:\n" << found.output << "\nreplayed:\n" << replayed.output;
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "interposition_hook.h"
 #include "scheduler/execution.h"
+#include "scheduler/tsan.h"
 
 namespace weft::interpose {
 
@@ -67,7 +68,7 @@ class InterpositionObserver final : public sched::Observer {
   bool wants_events() const override { return watching_; }
 
   void on_event(sched::Execution& x, const sched::Event&) override {
-    if (!watching_ || std::memcmp(seen_.data(), block_.data, block_.size) == 0) return;
+    if (!watching_ || unchanged()) return;
     // What changed was written since the last event, by the thread that
     // ran since: the one at its next scheduling point now.
     std::memcpy(seen_.data(), block_.data, block_.size);
@@ -85,6 +86,19 @@ class InterpositionObserver final : public sched::Observer {
   }
 
  private:
+  // unchanged: is the block as seen last, but for weft's own thread_local
+  // count of its scopes (sched::tsan::unseen_depth), which weft changes on
+  // every thread?
+  bool unchanged() const noexcept {
+    const auto* own = reinterpret_cast<const unsigned char*>(&sched::tsan::unseen_depth);
+    if (own < block_.data || own + sizeof(int) > block_.data + block_.size)
+      return std::memcmp(seen_.data(), block_.data, block_.size) == 0;
+    const std::size_t at = static_cast<std::size_t>(own - block_.data);
+    const std::size_t after = at + sizeof(int);
+    return std::memcmp(seen_.data(), block_.data, at) == 0 &&
+           std::memcmp(seen_.data() + after, block_.data + after, block_.size - after) == 0;
+  }
+
   ThreadLocalBlock block_;
   bool watching_ = false;
   bool warned_ = false;  // once per exploration

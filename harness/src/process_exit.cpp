@@ -15,6 +15,8 @@
 #include <atomic>
 #include <string>
 
+#include "scheduler/tsan.h"
+
 namespace weft::detail {
 
 namespace {
@@ -116,6 +118,9 @@ void set_program_success_status(int status) noexcept {
 }
 
 void end_as_exit(Execution& x, int status, const char* call, const void* return_address) {
+  // weft's own work, though called from the program's frames: the memory
+  // calls its strings make are no accesses of the program's.
+  const sched::tsan::Unseen weft_itself;
   if (x.abandons_unfinished() && x.others_running()) {
     // The process ends at a scheduling point of its own: until it does, the
     // other threads may still run (one created just before, say), and an
@@ -167,6 +172,7 @@ extern "C" void quick_exit(int status) noexcept {
 
 extern "C" void abort(void) noexcept {
   if (weft::sched::Execution* x = weft::detail::controlling_thread()) {
+    const weft::sched::tsan::Unseen weft_itself;  // as in end_as_exit
     if (weft::detail::abort_is_assumption(*x, __builtin_return_address(0))) {
       x->discard();
       weft::detail::finish(*x);
@@ -187,6 +193,7 @@ extern "C" void abort(void) noexcept {
 extern "C" void __assert_fail(const char* assertion, const char* file, unsigned int line,
                               const char* function) noexcept {
   if (weft::sched::Execution* x = weft::detail::controlling_thread()) {
+    const weft::sched::tsan::Unseen weft_itself;  // as in end_as_exit
     x->fail_later(weft::sched::Verdict::AssertionFailed,
                   std::string("assert(") + assertion + ") failed in " + (function ? function : "?"),
                   {file ? file : "", line});
