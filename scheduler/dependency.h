@@ -52,7 +52,9 @@ bool is_acquisition(const Op& op) noexcept;
 // never_before reports dependent operations `later` can never precede
 // `earlier` by: a notified wake-up and the notify that picked its thread, a
 // join and the end of the thread it joins, a blocking lock and the unlock
-// of the mutex it takes (the mutex was held until then).
+// of the mutex it takes (the mutex was held until then). A notify_all
+// picks the threads waiting then, which its operation does not name: a
+// trace tells whether it picked this one (DporTrace::ended_wait).
 bool never_before(const Op& earlier, ThreadId later_thread, const Op& later) noexcept;
 
 }  // namespace weft::sched

@@ -472,6 +472,7 @@ struct Reader {
 void DporStrategy::save(std::string& out) const {
   out += "dpor ";
   save_common(out);
+  put(out, seen_global_ ? 1 : 0);
   put(out, explored_classes_.size());
   for (std::uint64_t f : explored_classes_) put(out, f);
   put(out, path_.size());
@@ -521,6 +522,7 @@ bool DporStrategy::load(std::string_view in, std::string& error) {
   if (!load_common(in)) return false;
   Reader r{in, &Search::get};
   explored_classes_.clear();
+  seen_global_ = r.number(1) == 1;
   const std::uint64_t classes = r.number(std::uint64_t{1} << 32);
   for (std::uint64_t i = 0; i < classes && r.ok; ++i) explored_classes_.insert(r.number());
   const std::uint64_t nodes = r.number(1 << 24);

@@ -131,6 +131,26 @@ bool DporTrace::ordered_otherwise(std::uint32_t c, std::uint32_t j, ObjectKey sk
   return false;
 }
 
+bool DporTrace::ended_wait(std::uint32_t c, std::uint32_t j, ObjectKey object) const {
+  // Replays the waits and notifies on `object` before c: a notify_all ends
+  // the waits begun before it and not yet ended by a notify that named the
+  // waiter or woke everyone. A later notify_all found the waiter running
+  // and could have come after its wake.
+  const ThreadId waiter = transitions_[j].thread;
+  bool waiting = false;
+  for (const std::uint32_t k : objects_.at(object).all) {
+    if (k >= c) break;
+    for (const Op& op : transitions_[k].ops) {
+      if (op.object != object) continue;
+      if (op.op == OpKind::Wait && transitions_[k].thread == waiter)
+        waiting = true;
+      else if (op.op == OpKind::NotifyAll || (op.op == OpKind::NotifyOne && op.peer == waiter))
+        waiting = false;
+    }
+  }
+  return waiting;
+}
+
 bool DporTrace::disabled_at(std::uint32_t c, std::uint32_t j) const noexcept {
   // Was j's thread waiting at j's very operation when c ran, and unable to
   // run? Then j could not have come first.
@@ -169,7 +189,9 @@ void DporTrace::find_races(std::uint32_t j) {
     if (c.object != kGlobal) {
       const Op* earlier = last_op_on(tc, c.object);
       const Op* later = first_op_on(t, c.object);
-      if (earlier && later && never_before(*earlier, t.thread, *later)) continue;
+      if (earlier && later && never_before(*earlier, t.thread, *later) &&
+          (earlier->op != OpKind::NotifyAll || ended_wait(c.index, j, c.object)))
+        continue;
     }
     const bool through_pending = c.object == kGlobal || c.object == pending || tc.footprint.global();
     if (through_pending && disabled_at(c.index, j)) continue;

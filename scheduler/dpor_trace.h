@@ -89,6 +89,9 @@ class DporTrace {
   bool ordered_otherwise(std::uint32_t c, std::uint32_t j, ObjectKey skip_object,
                          const std::vector<std::uint32_t>& others) const;
   bool disabled_at(std::uint32_t c, std::uint32_t j) const noexcept;
+  // ended_wait: did the notify_all of transition c end the wait on `object`
+  // that transition j's wake returns from?
+  bool ended_wait(std::uint32_t c, std::uint32_t j, ObjectKey object) const;
 
   std::vector<Transition> transitions_;
   std::vector<std::uint32_t> last_of_thread_;  // by thread

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <weft/weft.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -228,6 +229,47 @@ TEST(SearchBounds, ACheckpointResumesWhereTheSearchStopped) {
   EXPECT_EQ(rest.executions, 24u) << "the resumed search counts the executions before it";
   // A finished search forgets its checkpoint: the next run starts afresh.
   EXPECT_EQ(weft::explore(counters(4), dpor().checkpoint(file, "counters")).executions, 24u);
+  std::remove(file.c_str());
+}
+
+// A body whose timed waits can time out: a timeout is dependent with
+// everything, after which dpor may run a class again and counts the repeat
+// as redundant (the checkpoint keeps whether it saw one). A search resumed
+// from a checkpoint counts as the whole search did, wherever it stopped
+// (every 37th execution of about 1,150 runs).
+TEST(SearchBounds, AResumedSearchOverTimedWaitsCountsAsTheWholeOne) {
+  const auto body = [] {
+    weft::mutex m;
+    weft::condition_variable cv;
+    weft::var<int> flag{0};
+    weft::thread a([&] {
+      std::unique_lock<weft::mutex> hold(m);
+      (void)cv.wait_for(hold, std::chrono::milliseconds(1));
+    });
+    weft::thread b([&] {
+      std::unique_lock<weft::mutex> hold(m);
+      flag.set(1);
+      cv.notify_one();
+    });
+    {
+      std::unique_lock<weft::mutex> hold(m);
+      (void)cv.wait_for(hold, std::chrono::milliseconds(1));
+    }
+    a.join();
+    b.join();
+  };
+  const weft::Report whole = weft::explore(body, dpor());
+  ASSERT_TRUE(whole.exhausted()) << whole;
+  const std::string file = ::testing::TempDir() + "weft_timed_checkpoint";
+  for (std::uint64_t stop = 1; stop < whole.executions; stop += 37) {
+    std::remove(file.c_str());
+    const weft::Report first = weft::explore(body, dpor().iterations(stop).checkpoint(file, "timed"));
+    ASSERT_FALSE(first.exhausted()) << "stopped after " << stop;
+    const weft::Report rest = weft::explore(body, dpor().checkpoint(file, "timed"));
+    EXPECT_TRUE(rest.exhausted()) << "stopped after " << stop << ": " << rest;
+    EXPECT_EQ(rest.executions, whole.executions) << "stopped after " << stop;
+    EXPECT_EQ(rest.redundant, whole.redundant) << "stopped after " << stop;
+  }
   std::remove(file.c_str());
 }
 
